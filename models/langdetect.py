@@ -1,0 +1,71 @@
+"""Source-language detection with ``lingua`` (ships its models, covers Kazakh).
+
+The detector also knows a few languages we do not serve (neighbours that share a script
+with ours), so that a Ukrainian or Mongolian text is reported as unsupported instead of
+being forced into the closest supported label.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lingua import Language, LanguageDetectorBuilder
+
+from models.errors import UnsupportedLanguage
+from models.languages import SUPPORTED
+
+_PUBLIC = {
+    Language.ENGLISH: "en",
+    Language.RUSSIAN: "ru",
+    Language.KAZAKH: "kk",
+    Language.CHINESE: "zh",
+}
+_NEIGHBOURS = (
+    Language.UKRAINIAN,
+    Language.BELARUSIAN,
+    Language.BULGARIAN,
+    Language.MONGOLIAN,
+    Language.SERBIAN,
+    Language.MACEDONIAN,
+    Language.JAPANESE,
+    Language.GERMAN,
+    Language.FRENCH,
+    Language.SPANISH,
+    Language.TURKISH,
+)
+
+
+@dataclass(frozen=True)
+class Detection:
+    """A detected language and the detector's confidence in ``[0, 1]``."""
+
+    lang: str
+    confidence: float
+
+
+class LanguageDetector:
+    """Wraps one lingua detector, built once (it holds the n-gram models in memory)."""
+
+    def __init__(self) -> None:
+        self._detector = (
+            LanguageDetectorBuilder.from_languages(*_PUBLIC, *_NEIGHBOURS)
+            .with_preloaded_language_models()
+            .build()
+        )
+
+    def detect(self, text: str, *, param: str = "text") -> Detection:
+        """Return the most likely supported language of ``text``.
+
+        Raises ``UnsupportedLanguage`` when the text is most likely in another language
+        or has no letters to go on.
+        """
+        values = self._detector.compute_language_confidence_values(text)
+        if not values or values[0].value <= 0.0:
+            raise UnsupportedLanguage(param=param, language="unknown", supported=SUPPORTED)
+        best = values[0]
+        lang = _PUBLIC.get(best.language)
+        if lang is None:
+            raise UnsupportedLanguage(
+                param=param, language=best.language.iso_code_639_1.name.lower(), supported=SUPPORTED
+            )
+        return Detection(lang, round(float(best.value), 4))

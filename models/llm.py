@@ -1,0 +1,189 @@
+"""A causal language model: batched generation, JSON-schema-constrained output, label scoring.
+
+Constrained decoding uses ``xgrammar`` (its transformers ``LogitsProcessor``): the output is
+guaranteed to parse against the schema, so no repair loop is needed except when generation
+stops at ``max_new_tokens`` before the JSON closes.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import torch
+from transformers import AutoModelForCausalLM, AutoTokenizer, PreTrainedTokenizerBase
+
+from models.errors import GenerationFailed
+
+log = logging.getLogger(__name__)
+Message = dict[str, str]
+
+
+class CausalLM:
+    """Wraps a transformers causal LM and its tokenizer (chat template required)."""
+
+    def __init__(self, model: Any, tokenizer: PreTrainedTokenizerBase, *, device: str) -> None:
+        self.model = model
+        self.tokenizer = tokenizer
+        self.device = device
+        # Left padding keeps every row's last prompt token at the same position for generate().
+        self.tokenizer.padding_side = "left"
+        if self.tokenizer.pad_token is None:
+            self.tokenizer.pad_token = self.tokenizer.eos_token
+        self._grammar_lock = threading.Lock()
+        self._compiler: Any = None
+        self._grammars: dict[str, Any] = {}
+
+    @classmethod
+    def load(cls, path: str, *, gguf_file: str | None, device: str, dtype: torch.dtype) -> CausalLM:
+        """Load from a directory (optionally a GGUF file inside it). Raises ``OSError``."""
+        kwargs: dict[str, Any] = {"gguf_file": gguf_file} if gguf_file else {}
+        tokenizer = AutoTokenizer.from_pretrained(path, **kwargs)
+        model = AutoModelForCausalLM.from_pretrained(path, dtype=dtype, **kwargs)
+        model.to(device)  # type: ignore[arg-type]
+        model.eval()
+        return cls(model, tokenizer, device=device)
+
+    @property
+    def dtype(self) -> str:
+        """The weights' dtype, e.g. ``float32``."""
+        return str(self.model.dtype).removeprefix("torch.")
+
+    def count_tokens(self, text: str) -> int:
+        """Number of tokens ``text`` encodes to (no special tokens)."""
+        return len(self.tokenizer.encode(text, add_special_tokens=False))
+
+    def chat(self, messages: Sequence[Message]) -> str:
+        """Render messages through the model's chat template, ready for the assistant's turn."""
+        rendered = self.tokenizer.apply_chat_template(
+            list(messages), tokenize=False, add_generation_prompt=True
+        )
+        return str(rendered)
+
+    def generate(
+        self,
+        prompts: Sequence[str],
+        *,
+        max_new_tokens: int,
+        schema: dict[str, Any] | None = None,
+        batch_size: int = 8,
+    ) -> list[str]:
+        """Greedy-generate a completion for each prompt, in input order.
+
+        With ``schema`` the output is constrained to JSON matching it. Prompts are run in
+        length-sorted batches so that padding stays small.
+        """
+        order = sorted(range(len(prompts)), key=lambda i: len(prompts[i]))
+        results: list[str] = [""] * len(prompts)
+        for start in range(0, len(order), batch_size):
+            idx = order[start : start + batch_size]
+            outputs = self._generate_batch([prompts[i] for i in idx], max_new_tokens, schema)
+            for i, text in zip(idx, outputs, strict=True):
+                results[i] = text
+        return results
+
+    def _generate_batch(
+        self, prompts: list[str], max_new_tokens: int, schema: dict[str, Any] | None
+    ) -> list[str]:
+        enc = self.tokenizer(prompts, return_tensors="pt", padding=True, add_special_tokens=False)
+        enc = enc.to(self.device)
+        kwargs: dict[str, Any] = {
+            "max_new_tokens": max_new_tokens,
+            "do_sample": False,
+            "pad_token_id": self.tokenizer.pad_token_id,
+        }
+        if schema is not None:
+            from xgrammar.contrib.hf import LogitsProcessor
+
+            grammar = self._grammar(schema)
+            # One processor per generate() call: it keeps per-row matcher state.
+            kwargs["logits_processor"] = [LogitsProcessor([grammar] * len(prompts))]
+        with torch.inference_mode():
+            out = self.model.generate(**enc, **kwargs)
+        new_tokens = out[:, enc["input_ids"].shape[1] :]
+        return [str(t) for t in self.tokenizer.batch_decode(new_tokens, skip_special_tokens=True)]
+
+    def generate_json(
+        self, prompts: Sequence[str], *, schema: dict[str, Any], max_new_tokens: int
+    ) -> list[dict[str, Any] | None]:
+        """Schema-constrained generation, parsed; ``None`` where the JSON did not close."""
+        parsed: list[dict[str, Any] | None] = []
+        for text in self.generate(prompts, max_new_tokens=max_new_tokens, schema=schema):
+            try:
+                value = json.loads(text)
+            except json.JSONDecodeError:
+                log.warning("constrained output did not complete: %r", text[:200])
+                value = None
+            parsed.append(value if isinstance(value, dict) else None)
+        return parsed
+
+    def _grammar(self, schema: dict[str, Any]) -> Any:
+        import xgrammar as xgr
+
+        key = json.dumps(schema, sort_keys=True)
+        with self._grammar_lock:
+            if self._compiler is None:
+                info = xgr.TokenizerInfo.from_huggingface(
+                    self.tokenizer, vocab_size=self.model.config.vocab_size
+                )
+                self._compiler = xgr.GrammarCompiler(info)
+            if key not in self._grammars:
+                # Compact JSON: whitespace tokens cost as much time as content tokens.
+                self._grammars[key] = self._compiler.compile_json_schema(key, any_whitespace=False)
+            return self._grammars[key]
+
+    def score_labels(
+        self, prefix: str, suffixes: Sequence[str], labels: Sequence[str], *, batch_size: int = 16
+    ) -> list[list[float]]:
+        """Probability of each label as the answer to ``prefix + suffix``, per suffix.
+
+        A constrained choice in one forward pass, no sampling: the model's next-token
+        distribution is read at the first token of each label. The shared ``prefix``
+        (instructions and few-shot examples) is encoded once and its KV cache reused.
+        Raises ``GenerationFailed`` when two labels share a first token.
+        """
+        first = [self.tokenizer.encode(label, add_special_tokens=False)[0] for label in labels]
+        if len(set(first)) != len(first):
+            raise GenerationFailed(f"labels {list(labels)} are not distinguishable by first token")
+        if not suffixes:
+            return []
+        prefix_ids = self.tokenizer(prefix, return_tensors="pt", add_special_tokens=False)
+        prefix_ids = prefix_ids["input_ids"].to(self.device)
+        p_len = prefix_ids.shape[1]
+        # Only the label rows of the output projection are needed: computing full-vocabulary
+        # logits (150k rows for Qwen) for every position would cost more than the model body.
+        head = self.model.get_output_embeddings().weight[torch.tensor(first, device=self.device)]
+        body = self.model.base_model
+        scores: list[list[float]] = []
+        with torch.inference_mode():
+            prefix_cache = body(input_ids=prefix_ids, use_cache=True).past_key_values
+            for start in range(0, len(suffixes), batch_size):
+                chunk = list(suffixes[start : start + batch_size])
+                ids = [self.tokenizer.encode(s, add_special_tokens=False) for s in chunk]
+                width = max(len(x) for x in ids)
+                pad = int(self.tokenizer.pad_token_id or 0)
+                # Right padding: with a causal mask, pads after a row's last token cannot
+                # change that token's hidden state, so no per-row position juggling is needed.
+                batch = torch.tensor(
+                    [x + [pad] * (width - len(x)) for x in ids], device=self.device
+                )
+                mask = torch.ones((len(chunk), p_len + width), dtype=torch.long, device=self.device)
+                cache = copy.deepcopy(prefix_cache)
+                cache.batch_repeat_interleave(len(chunk))
+                positions = torch.arange(p_len, p_len + width, device=self.device)
+                hidden = body(
+                    input_ids=batch,
+                    attention_mask=mask,
+                    cache=cache,
+                    position_ids=positions.expand(len(chunk), -1),
+                    use_cache=True,
+                ).last_hidden_state
+                last = torch.tensor([len(x) - 1 for x in ids], device=self.device)
+                rows = hidden[torch.arange(len(chunk), device=self.device), last]
+                probs = (rows @ head.T).float().softmax(-1)
+                scores.extend(probs.tolist())
+        return scores

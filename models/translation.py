@@ -1,0 +1,286 @@
+"""Translation: seq2seq MT models (NLLB, M2M100, Marian) and LLM prompt translation.
+
+Long text is cut into sentence segments under each model's budget (``models.segmentation``),
+every segment of a request goes through ``generate()`` in length-sorted batches, and the
+translations are put back with the original line breaks. Nothing is dropped: a segment the
+model returns empty for is an error, not a gap.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import torch
+from transformers import AutoModelForSeq2SeqLM, AutoTokenizer, PreTrainedTokenizerBase
+
+import prompts
+from models.errors import GenerationFailed, ModelUnavailable, UnsupportedLanguage
+from models.langdetect import Detection, LanguageDetector
+from models.languages import SUPPORTED, language_name, model_code
+from models.llm import CausalLM
+from models.manifest import ModelSpec
+from models.segmentation import Document, plan, render, sentence_joiner
+
+log = logging.getLogger(__name__)
+
+
+class SegmentTranslator(Protocol):
+    """Translates already-segmented text; one instance per loaded model."""
+
+    spec: ModelSpec
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens ``text`` takes as model input."""
+        ...
+
+    def translate_batch(self, texts: list[str], *, source_lang: str, target_lang: str) -> list[str]:
+        """Translate one batch of segments (public language codes); same order and length."""
+        ...
+
+
+@dataclass(frozen=True)
+class GenerationOptions:
+    """Decoding settings shared by the translators."""
+
+    num_beams: int = 1
+    max_new_tokens_factor: float = 2.0
+    max_new_tokens_floor: int = 16
+
+
+class Seq2SeqTranslator:
+    """An encoder-decoder MT model driven by the tokenizer + ``generate()``."""
+
+    def __init__(
+        self,
+        spec: ModelSpec,
+        model: Any,
+        tokenizer: PreTrainedTokenizerBase,
+        *,
+        device: str,
+        options: GenerationOptions,
+    ) -> None:
+        if spec.family not in ("nllb", "m2m100", "marian"):
+            raise ValueError(f"{spec.id}: unsupported seq2seq family {spec.family!r}")
+        self.spec = spec
+        self.model = model
+        self.tokenizer = tokenizer
+        self.device = device
+        self.options = options
+        # src_lang is tokenizer state; one lock keeps concurrent batches from mixing it up.
+        self._lock = threading.Lock()
+
+    @classmethod
+    def load(
+        cls,
+        spec: ModelSpec,
+        path: str,
+        *,
+        device: str,
+        dtype: torch.dtype,
+        options: GenerationOptions,
+    ) -> Seq2SeqTranslator:
+        """Load tokenizer and model from a local directory. Raises ``OSError``."""
+        tokenizer = AutoTokenizer.from_pretrained(path)
+        model = AutoModelForSeq2SeqLM.from_pretrained(path, dtype=dtype)
+        model.to(device)
+        model.eval()
+        return cls(spec, model, tokenizer, device=device, options=options)
+
+    @property
+    def dtype(self) -> str:
+        """The weights' dtype, e.g. ``float32``."""
+        return str(self.model.dtype).removeprefix("torch.")
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens ``text`` takes as model input."""
+        return len(self.tokenizer.encode(text, add_special_tokens=True))
+
+    def _forced_bos(self, target_lang: str) -> int | None:
+        family = self.spec.family
+        if family == "marian":
+            return None
+        code = model_code(family, target_lang)
+        if family == "m2m100":
+            return int(self.tokenizer.get_lang_id(code))
+        token_id = self.tokenizer.convert_tokens_to_ids(code)
+        if not isinstance(token_id, int) or token_id == self.tokenizer.unk_token_id:
+            raise ModelUnavailable(model=self.spec.id, reason=f"tokenizer has no {code} token")
+        return token_id
+
+    def translate_batch(self, texts: list[str], *, source_lang: str, target_lang: str) -> list[str]:
+        """Translate one batch; returns one string per input."""
+        with self._lock:
+            if self.spec.family != "marian":
+                self.tokenizer.src_lang = model_code(self.spec.family, source_lang)
+            enc = self.tokenizer(texts, return_tensors="pt", padding=True).to(self.device)
+            forced = self._forced_bos(target_lang)
+        longest = int(enc["input_ids"].shape[1])
+        max_new = max(
+            self.options.max_new_tokens_floor, int(longest * self.options.max_new_tokens_factor)
+        )
+        kwargs: dict[str, Any] = {"max_new_tokens": max_new, "num_beams": self.options.num_beams}
+        if forced is not None:
+            kwargs["forced_bos_token_id"] = forced
+        with torch.inference_mode():
+            out = self.model.generate(**enc, **kwargs)
+        return [str(t) for t in self.tokenizer.batch_decode(out, skip_special_tokens=True)]
+
+
+class LLMTranslator:
+    """Translation by prompting the profile's instruct LLM (used where no MT model exists)."""
+
+    def __init__(self, spec: ModelSpec, llm: CausalLM) -> None:
+        self.spec = spec
+        self.llm = llm
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens ``text`` takes in the prompt."""
+        return self.llm.count_tokens(text)
+
+    def translate_batch(self, texts: list[str], *, source_lang: str, target_lang: str) -> list[str]:
+        """Translate one batch through the ``translate_*`` prompt templates."""
+        system = prompts.render(
+            "translate_system",
+            source_language=language_name(source_lang),
+            target_language=language_name(target_lang),
+        )
+        chats = [
+            self.llm.chat(
+                [
+                    {"role": "system", "content": system},
+                    {"role": "user", "content": prompts.render("translate_user", text=text)},
+                ]
+            )
+            for text in texts
+        ]
+        longest = max(self.count_tokens(t) for t in texts)
+        # Kazakh and Chinese take more tokens than English for the same content.
+        return self.llm.generate(chats, max_new_tokens=3 * longest + 16, batch_size=len(chats))
+
+
+@dataclass
+class TranslationResult:
+    """Translations aligned with the input texts, with what produced them."""
+
+    translations: list[str]
+    source_langs: list[Detection]
+    target_lang: str
+    models: list[str]
+    segments: int
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Job:
+    text_index: int
+    source_lang: str
+    document: Document
+    outputs: list[str] = field(default_factory=list)
+
+
+class TranslationService:
+    """Routes each language pair to a model and runs whole documents through it."""
+
+    def __init__(
+        self,
+        translators: Sequence[SegmentTranslator],
+        detector: LanguageDetector,
+        *,
+        batch_size: int = 16,
+    ) -> None:
+        self.translators = list(translators)
+        self.detector = detector
+        self.batch_size = batch_size
+
+    def route(self, source_lang: str, target_lang: str) -> SegmentTranslator:
+        """The first model in manifest order that covers the pair.
+
+        Raises ``UnsupportedLanguage`` for an unknown code and ``ModelUnavailable`` when no
+        loaded model covers the pair.
+        """
+        for lang, param in ((source_lang, "source_lang"), (target_lang, "target_lang")):
+            if lang not in SUPPORTED:
+                raise UnsupportedLanguage(param=param, language=lang, supported=SUPPORTED)
+        for translator in self.translators:
+            if translator.spec.covers(source_lang, target_lang):
+                return translator
+        raise ModelUnavailable(
+            model=f"translation {source_lang}->{target_lang}",
+            reason="no model of the loaded profile covers this pair",
+        )
+
+    def detect(self, texts: Sequence[str], source_lang: str) -> list[Detection]:
+        """The source language of each text: given (confidence 1.0) or detected."""
+        if source_lang != "auto":
+            if source_lang not in SUPPORTED:
+                raise UnsupportedLanguage(
+                    param="source_lang", language=source_lang, supported=SUPPORTED
+                )
+            return [Detection(source_lang, 1.0) for _ in texts]
+        return [
+            self.detector.detect(text, param=f"text[{i}]" if len(texts) > 1 else "text")
+            for i, text in enumerate(texts)
+        ]
+
+    def translate(
+        self, texts: Sequence[str], *, target_lang: str, source_lang: str = "auto"
+    ) -> TranslationResult:
+        """Translate every text into ``target_lang``; returns translations in input order.
+
+        Raises ``UnsupportedLanguage``, ``ModelUnavailable`` or ``GenerationFailed``.
+        """
+        detections = self.detect(texts, source_lang)
+        result = TranslationResult([""] * len(texts), detections, target_lang, [], 0)
+        jobs: dict[str, list[_Job]] = {}
+        for i, (text, det) in enumerate(zip(texts, detections, strict=True)):
+            if det.lang == target_lang:
+                result.translations[i] = text
+                label = f"text[{i}]" if len(texts) > 1 else "text"
+                result.notes.append(f"{label} is already in {target_lang}; returned unchanged")
+                continue
+            translator = self.route(det.lang, target_lang)
+            document = plan(
+                text,
+                det.lang,
+                count_tokens=translator.count_tokens,
+                max_tokens=translator.spec.segment_tokens,
+            )
+            jobs.setdefault(det.lang, []).append(_Job(i, det.lang, document))
+        for lang, group in jobs.items():
+            translator = self.route(lang, target_lang)
+            if translator.spec.id not in result.models:
+                result.models.append(translator.spec.id)
+            segments = [(job, seg) for job in group for seg in job.document.segments]
+            result.segments += len(segments)
+            outputs = self._run_sorted(translator, [s for _, s in segments], lang, target_lang)
+            for (job, _), output in zip(segments, outputs, strict=True):
+                job.outputs.append(output)
+            for job in group:
+                result.translations[job.text_index] = render(
+                    job.document, job.outputs, joiner=sentence_joiner(target_lang)
+                )
+        return result
+
+    def _run_sorted(
+        self, translator: SegmentTranslator, segments: list[str], source_lang: str, target_lang: str
+    ) -> list[str]:
+        order = sorted(range(len(segments)), key=lambda i: translator.count_tokens(segments[i]))
+        outputs = [""] * len(segments)
+        for start in range(0, len(order), self.batch_size):
+            idx = order[start : start + self.batch_size]
+            batch = translator.translate_batch(
+                [segments[i] for i in idx], source_lang=source_lang, target_lang=target_lang
+            )
+            for i, text in zip(idx, batch, strict=True):
+                if not text.strip():
+                    raise GenerationFailed(
+                        f"{translator.spec.id} returned an empty translation for segment "
+                        f"{segments[i][:60]!r}",
+                        param="text",
+                    )
+                outputs[i] = text
+        return outputs

@@ -1,0 +1,238 @@
+"""Request and response models of the public API (they are the OpenAPI documentation)."""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Lang = Literal["en", "ru", "kk", "zh"]
+SourceLang = Literal["auto", "en", "ru", "kk", "zh"]
+PointType = Literal["request", "agreement", "statement", "event", "figure"]
+NonBlank = Annotated[str, Field(min_length=1)]
+
+
+def _seed_example() -> str:
+    # The article the product was specified from doubles as the OpenAPI example.
+    return resources.files("service").joinpath("seed_example.txt").read_text("utf-8")
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must contain non-whitespace characters")
+    return value
+
+
+class Strict(BaseModel):
+    """Requests reject unknown fields (a typo should not be silently ignored)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class TranslateRequest(Strict):
+    """POST /translate body."""
+
+    text: NonBlank | Annotated[list[NonBlank], Field(min_length=1, max_length=64)] = Field(
+        description="A text, or a list of 1-64 texts translated independently (order kept). "
+        "Long texts are segmented; line breaks are kept; nothing is truncated.",
+        examples=["Kazakhstan and China discussed trade.", ["First text.", "Second text."]],
+    )
+    target_lang: Lang = Field(description="Target language code.", examples=["kk"])
+    source_lang: SourceLang = Field(
+        "auto", description="Source language code, or auto to detect it per text."
+    )
+
+    @field_validator("text")
+    @classmethod
+    def _texts_not_blank(cls, value: str | list[str]) -> str | list[str]:
+        for item in [value] if isinstance(value, str) else value:
+            _not_blank(item)
+        return value
+
+    def texts(self) -> list[str]:
+        """The input as a list."""
+        return [self.text] if isinstance(self.text, str) else list(self.text)
+
+
+class Detected(BaseModel):
+    """A source language and how sure the detector was (1.0 when given)."""
+
+    lang: Lang
+    confidence: float = Field(ge=0, le=1)
+
+
+class TranslateResponse(BaseModel):
+    """POST /translate answer; ``translations`` is aligned with the input."""
+
+    source_lang: Lang = Field(description="Source language of the (first) text.")
+    source_lang_confidence: float = Field(description="Detection confidence; 1.0 when given.")
+    detected: list[Detected] = Field(description="Source language of each text.")
+    target_lang: Lang
+    translations: list[str] = Field(description="One translation per input text, same order.")
+    model: str | None = Field(description="Model that translated (None when nothing needed it).")
+    models: list[str] = Field(description="All models used (texts in several languages).")
+    segments: int = Field(description="Sentence segments sent to the model.")
+    notes: list[str] = Field(description="E.g. texts already in the target language.")
+    timings_ms: dict[str, float]
+
+
+class SummarizeRequest(Strict):
+    """POST /summarize body."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"text": _seed_example(), "target_langs": ["ru", "kk", "zh"], "max_key_points": 7}
+            ]
+        },
+    )
+
+    text: str = Field(min_length=1, description="The article (plain text).")
+    title: str | None = Field(None, max_length=500, description="The article's title, if any.")
+    target_langs: list[Lang] = Field(
+        default_factory=list,
+        max_length=4,
+        description="Languages to translate headline, summary and key points into.",
+    )
+    max_key_points: int = Field(7, ge=1, le=20, description="At most this many key points.")
+    engine: Literal["auto", "llm", "extractive"] = Field(
+        "auto", description="auto = llm when the profile has one, extractive otherwise."
+    )
+    source_lang: SourceLang = Field("auto", description="Article language, or auto.")
+
+    @field_validator("text")
+    @classmethod
+    def _text_not_blank(cls, value: str) -> str:
+        return _not_blank(value)
+
+    @field_validator("target_langs")
+    @classmethod
+    def _unique(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("target_langs must not repeat a language")
+        return value
+
+
+class SpanOut(BaseModel):
+    """Half-open character offsets into the submitted text: ``text == submitted[start:end]``."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+
+
+class KeyPointOut(BaseModel):
+    """One key point with its type, parties and evidence."""
+
+    text: str
+    type: PointType = Field(
+        description="request: a party asks, urges, calls on, appeals to or hopes another acts; "
+        "agreement; statement; event; figure."
+    )
+    actor: str | None = Field(description="Who acts or asks (named as in the article).")
+    target: str | None = Field(description="Towards whom (named as in the article).")
+    evidence: list[SpanOut] = Field(description="Source sentences supporting the point.")
+    confidence: float = Field(description="Type confidence in [0, 1].")
+
+
+class FigureOut(SpanOut):
+    """An amount, count, percentage or quantity found in the article."""
+
+    kind: Literal["money", "percent", "count", "quantity"]
+    value: float | None = Field(description="Numeric value with multipliers applied.")
+
+
+class DatelineOut(SpanOut):
+    """The article's dateline (date, place, agency) where it has one."""
+
+    date: str | None
+    place: str | None
+    agency: str | None
+
+
+class SummaryTranslationOut(BaseModel):
+    """Headline, summary and key point texts in one language (same order and count)."""
+
+    headline: str
+    summary: str
+    key_points: list[str]
+
+
+class SummarizeResponse(BaseModel):
+    """POST /summarize answer (fixed shape)."""
+
+    headline: str
+    summary: str
+    source_lang: Lang
+    source_lang_confidence: float
+    key_points: list[KeyPointOut]
+    figures: list[FigureOut]
+    dateline: DatelineOut | None
+    translations: dict[str, SummaryTranslationOut]
+    engine: Literal["llm", "extractive"]
+    chunks: int = Field(description="Article chunks the LLM processed (1 for extractive).")
+    models: list[str]
+    warnings: list[str]
+    timings_ms: dict[str, float]
+
+
+class ErrorBody(BaseModel):
+    """The one error shape."""
+
+    type: str
+    message: str
+    param: str | None = None
+
+
+class ErrorResponse(BaseModel):
+    """``{"error": {"type", "message", "param"}}``."""
+
+    error: ErrorBody
+
+
+class Health(BaseModel):
+    """Liveness: the process answers."""
+
+    status: Literal["ok"]
+    models: Literal["loading", "ready", "failed"]
+
+
+class Ready(BaseModel):
+    """Readiness: models are loaded."""
+
+    ready: bool
+    profile: str | None
+    reason: str | None
+
+
+class LanguageOut(BaseModel):
+    """A supported language and which directions the loaded models cover."""
+
+    code: Lang
+    name: str
+    translate_to: list[Lang]
+
+
+class ModelOut(BaseModel):
+    """A loaded model, as the manifest declares it."""
+
+    id: str
+    task: str
+    revision: str | None
+    licence: str
+    device: str
+    dtype: str
+    size: str
+    quality: str
+    languages: list[str]
+    load_s: float
+
+
+class ModelsOut(BaseModel):
+    """GET /models."""
+
+    profile: str
+    reason: str
+    models: list[ModelOut]

@@ -1,0 +1,45 @@
+"""Service settings, read from environment variables (pydantic-settings)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob of the service; each field is the upper-cased environment variable."""
+
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", protected_namespaces=())
+
+    host: str = Field("0.0.0.0", description="Interface to bind.")
+    port: int = Field(8000, ge=1, le=65535, description="Port to bind.")
+    model_profile: Literal["auto", "offline", "standard", "permissive"] = Field(
+        "auto",
+        description="Model profile; auto = standard if its weights are at hand, else offline.",
+    )
+    model_manifest: Path | None = Field(
+        None, description="Path to a custom manifest TOML; overrides MODEL_PROFILE."
+    )
+    model_loading: Literal["blocking", "background"] = Field(
+        "blocking",
+        description="blocking: load before serving, exit if a model fails. background: serve "
+        "/health at once, /ready answers 503 until loaded (or with the failure).",
+    )
+    device: str = Field("auto", description="auto, cpu, cuda or cuda:N.")
+    cache_dir: Path = Field(
+        Path.home() / ".cache" / "news-service",
+        description="Where assembled registry weights (GGUF) are kept.",
+    )
+    hf_hub_offline: bool = Field(False, description="Never contact the Hugging Face hub.")
+    max_text_chars: int = Field(100_000, ge=1, description="Longest text accepted (413 above).")
+    max_body_bytes: int = Field(2_000_000, ge=1, description="Largest request body (413 above).")
+    inference_workers: int = Field(1, ge=1, description="Concurrent inference calls.")
+    max_queue: int = Field(16, ge=0, description="Requests that may wait; more get 429.")
+    retry_after_s: int = Field(5, ge=1, description="Retry-After seconds sent with 429.")
+    translate_batch_size: int = Field(16, ge=1, le=256, description="Segments per generate().")
+    num_beams: int = Field(1, ge=1, le=8, description="Beam width for seq2seq translation.")
+    torch_threads: int | None = Field(None, ge=1, description="torch intra-op threads.")
+    log_level: str = Field("INFO", description="Python log level.")
