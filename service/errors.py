@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -60,8 +61,7 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = exc.errors()
     first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
-    loc = [str(p) for p in first.get("loc", ()) if p != "body"]
-    param = ".".join(loc) or None
+    param = _param(first.get("loc", ()))
     if first.get("type") == "json_invalid":
         return envelope(422, "invalid_json", f"Malformed JSON: {first.get('msg')}", None)
     message = f"{param}: {first.get('msg')}" if param else str(first.get("msg"))
@@ -81,6 +81,17 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return envelope(500, "internal_error", "Internal server error; the cause is in the server log.")
+
+
+def _param(loc: Sequence[object]) -> str | None:
+    """``text[1]`` from pydantic's ``("body", "text", "list[constrained-str]", 1)``."""
+    out = ""
+    for part in loc[1:] if loc and loc[0] == "body" else loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif isinstance(part, str) and part.isidentifier():
+            out += f".{part}" if out else part
+    return out or None
 
 
 def register(app: FastAPI) -> None:
