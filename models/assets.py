@@ -125,7 +125,7 @@ def hub_snapshot(spec: ModelSpec, *, offline: bool) -> str:
             raise ModelUnavailable(
                 model=spec.id,
                 reason=f"not in the local Hugging Face cache and the hub is off (HF_HUB_OFFLINE); "
-                f"run `huggingface-cli download {repo}` on a machine with hub access, or use "
+                f"run `hf download {repo}` on a machine with hub access, or use "
                 "MODEL_PROFILE=offline",
             ) from None
     try:

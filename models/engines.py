@@ -39,7 +39,7 @@ class EngineConfig:
 
     profile: str = "auto"
     manifest_path: Path | None = None
-    cache_dir: Path = Path.home() / ".cache" / "news-service"
+    cache_dir: Path = field(default_factory=lambda: default_cache_dir())
     device: str = "auto"
     hub_offline: bool = False
     translate_batch_size: int = 16
@@ -120,9 +120,15 @@ def load_engines(config: EngineConfig) -> Engines:
     cards: list[ModelCard] = []
     detector = LanguageDetector()
 
+    # Resolve every model's files before loading any, so a missing one fails in seconds.
+    paths = {
+        spec.id: resolve(spec, cache_dir=config.cache_dir, hub_offline=config.hub_offline)
+        for spec in manifest.models
+        if spec.source["kind"] != "llm"
+    }
     embed_spec = manifest.by_task("embeddings")[0]
     started = time.perf_counter()
-    embed_path = resolve(embed_spec, cache_dir=config.cache_dir, hub_offline=config.hub_offline)
+    embed_path = paths[embed_spec.id]
     embedder = _guard(embed_spec, lambda: Embedder(embed_path.path, device=device))
     cards.append(_card(embed_spec, device, "float32", started))
 
@@ -131,7 +137,7 @@ def load_engines(config: EngineConfig) -> Engines:
     if llm_specs:
         spec = llm_specs[0]
         started = time.perf_counter()
-        where = resolve(spec, cache_dir=config.cache_dir, hub_offline=config.hub_offline)
+        where = paths[spec.id]
         llm = _guard(
             spec,
             lambda: CausalLM.load(
@@ -150,7 +156,7 @@ def load_engines(config: EngineConfig) -> Engines:
             translators.append(LLMTranslator(spec, llm))
             cards.append(_card(spec, device, llm.dtype, started))
             continue
-        where = resolve(spec, cache_dir=config.cache_dir, hub_offline=config.hub_offline)
+        where = paths[spec.id]
         translator = _guard(
             spec,
             functools.partial(
@@ -223,5 +229,5 @@ def _any_pair(spec: ModelSpec) -> tuple[str, str]:
 
 
 def default_cache_dir() -> Path:
-    """``$NEWS_CACHE_DIR`` or ``~/.cache/news-service``."""
-    return Path(os.environ.get("NEWS_CACHE_DIR", Path.home() / ".cache" / "news-service"))
+    """``$CACHE_DIR`` or ``~/.cache/news-service``."""
+    return Path(os.environ.get("CACHE_DIR", Path.home() / ".cache" / "news-service"))

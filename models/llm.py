@@ -124,7 +124,9 @@ class CausalLM:
     def _grammar(self, schema: dict[str, Any]) -> Any:
         import xgrammar as xgr
 
-        key = json.dumps(schema, sort_keys=True)
+        # Property order is kept: the model writes fields in schema order, and that order
+        # (e.g. actor before point) is part of the prompt design.
+        key = json.dumps(schema)
         with self._grammar_lock:
             if self._compiler is None:
                 info = xgr.TokenizerInfo.from_huggingface(

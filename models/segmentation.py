@@ -1,8 +1,10 @@
 """Sentence segmentation with character offsets, and packing text under a token budget.
 
-Sentence boundaries come from ``sentencex`` (Wikimedia's rule-based segmenter, maintained,
-covers en/ru/kk/zh with abbreviation lists) rather than a hand-written regex. ``sentencex``
-returns strings, so offsets are recovered by locating each sentence in the source in order.
+Sentence boundaries come from maintained segmenters rather than a hand-written regex:
+``razdel`` (natasha project) for Cyrillic text (Russian and Kazakh: it knows "г.", "т.е.",
+"т.б." and initials, where sentencex split them), ``sentencex`` (Wikimedia) for English and
+Chinese. Segmenters return strings, so offsets are recovered by locating each sentence in the
+source in order.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+import razdel
 import sentencex
 
 from models.spans import Span
@@ -57,7 +60,7 @@ def _strip(text: str, start: int, end: int) -> list[Span]:
 def _sentences_in(text: str, line: Span, lang: str) -> list[Span]:
     spans: list[Span] = []
     cursor = line.start
-    for piece in sentencex.segment(lang, line.text):
+    for piece in _segment(lang, line.text):
         stripped = piece.strip()
         if not stripped:
             continue
@@ -73,6 +76,12 @@ def _sentences_in(text: str, line: Span, lang: str) -> list[Span]:
     if text[cursor : line.end].strip():
         spans.extend(_strip(text, cursor, line.end))
     return spans
+
+
+def _segment(lang: str, text: str) -> list[str]:
+    if lang in ("ru", "kk"):
+        return [s.text for s in razdel.sentenize(text)]
+    return list(sentencex.segment(lang, text))
 
 
 @dataclass(frozen=True)

@@ -99,7 +99,7 @@ class SummarizerOptions:
     lexical_ground_threshold: float = 0.5
     request_bonus: float = 0.6
     agreement_bonus: float = 0.35
-    figure_bonus: float = 0.2
+    figure_bonus: float = 0.3
     headline_max_words: int = 18
 
 
@@ -384,13 +384,12 @@ class Summarizer:
                 priority[s.index] += self.options.request_bonus * p
             elif label == "agreement":
                 priority[s.index] += self.options.agreement_bonus * p
-            elif label == "figure":
+            if _has_amount(s.span, figures):
                 priority[s.index] += self.options.figure_bonus
         eligible = [s.index for s in sentences if _is_content(s.span.text)] or [0]
         picked = self._select(priority, vectors, max_key_points, eligible)
 
         clock = time.perf_counter()
-        lead = sentences[0].span.text
         schema = _keypoint_schema()
         shots = prompts.examples("keypoint_examples")
         messages_prefix: list[dict[str, str]] = [
@@ -398,10 +397,7 @@ class Summarizer:
         ]
         for sample, reply in shots:
             messages_prefix += [
-                {
-                    "role": "user",
-                    "content": prompts.render("keypoint_user", context=sample, sentence=sample),
-                },
+                {"role": "user", "content": prompts.render("keypoint_user", sentence=sample)},
                 {"role": "assistant", "content": reply},
             ]
         chats = [
@@ -410,9 +406,7 @@ class Summarizer:
                     *messages_prefix,
                     {
                         "role": "user",
-                        "content": prompts.render(
-                            "keypoint_user", context=lead, sentence=sentences[i].span.text
-                        ),
+                        "content": prompts.render("keypoint_user", sentence=sentences[i].span.text),
                     },
                 ]
             )
@@ -490,6 +484,7 @@ class Summarizer:
 
         Contextual calibration (Zhao et al., 2021): dividing by the probabilities the model
         gives a content-free input removes the label bias the few-shot prompt introduces.
+        The result is averaged with the raw distribution.
         """
         assert self.llm is not None
         llm = self.llm
@@ -513,7 +508,10 @@ class Summarizer:
         prefix = _common_prefix(full)
         raw = np.array(llm.score_labels(prefix, [f[len(prefix) :] for f in full], POINT_TYPES))
         calibrated = raw[:-1] / np.maximum(raw[-1], 1e-6)
-        return np.asarray(calibrated / calibrated.sum(axis=1, keepdims=True))
+        calibrated /= calibrated.sum(axis=1, keepdims=True)
+        # Calibration alone over-corrects where the model was unsure (a flat row becomes a
+        # confident wrong one); the mean of both keeps the bias removal and the raw evidence.
+        return np.asarray((raw[:-1] + calibrated) / 2)
 
     def _ground(
         self, claim: str, text: str, sentences: list[_Sentence], vectors: np.ndarray
@@ -662,13 +660,17 @@ def _as_type(label: str) -> PointType:
     return label
 
 
+def _has_amount(span: Span, figures: list[Figure]) -> bool:
+    """Whether the sentence states an amount of money or a percentage."""
+    return any(
+        f.kind in ("money", "percent") and span.start <= f.span.start < span.end for f in figures
+    )
+
+
 def _figure_override(label: PointType, span: Span, figures: list[Figure]) -> PointType:
     """A statement or event whose substance is money or a percentage is a figure."""
-    if label not in ("statement", "event"):
-        return label
-    for f in figures:
-        if f.kind in ("money", "percent") and span.start <= f.span.start < span.end:
-            return "figure"
+    if label in ("statement", "event") and _has_amount(span, figures):
+        return "figure"
     return label
 
 

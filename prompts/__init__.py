@@ -15,7 +15,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "classify_system": frozenset(),
     "classify_user": frozenset({"sentence"}),
     "keypoint_system": frozenset(),
-    "keypoint_user": frozenset({"context", "sentence"}),
+    "keypoint_user": frozenset({"sentence"}),
     "headline_system": frozenset({"language"}),
     "headline_user": frozenset({"title", "sentences"}),
     "translate_system": frozenset({"source_language", "target_language"}),

@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from models.engines import default_cache_dir
+
 
 class Settings(BaseSettings):
     """Every knob of the service; each field is the upper-cased environment variable."""
@@ -30,7 +32,7 @@ class Settings(BaseSettings):
     )
     device: str = Field("auto", description="auto, cpu, cuda or cuda:N.")
     cache_dir: Path = Field(
-        Path.home() / ".cache" / "news-service",
+        default_factory=default_cache_dir,
         description="Where assembled registry weights (GGUF) are kept.",
     )
     hf_hub_offline: bool = Field(False, description="Never contact the Hugging Face hub.")

@@ -31,7 +31,11 @@ def test_extractive_on_seed(client: TestClient) -> None:
     assert body["source_lang"] == "en"
     assert 1 <= len(body["key_points"]) <= 7
     assert {p["type"] for p in body["key_points"]} <= {
-        "request", "agreement", "statement", "event", "figure"
+        "request",
+        "agreement",
+        "statement",
+        "event",
+        "figure",
     }
     starts = [p["evidence"][0]["start"] for p in body["key_points"]]
     assert starts == sorted(starts), "key points come in article order"
@@ -82,7 +86,12 @@ def test_llm_engine_with_random_model_is_grounded_or_falls_back(client: TestClie
 def test_translations_are_aligned(client: TestClient) -> None:
     r = client.post(
         "/summarize",
-        json={"text": SEED, "engine": "extractive", "max_key_points": 3, "target_langs": ["ru", "kk", "zh"]},
+        json={
+            "text": SEED,
+            "engine": "extractive",
+            "max_key_points": 3,
+            "target_langs": ["ru", "kk", "zh"],
+        },
     )
     assert r.status_code == 200, r.text
     body = r.json()

@@ -41,7 +41,9 @@ def test_list_is_aligned_and_languages_detected_per_text(client: TestClient) -> 
 
 
 def test_routing_picks_the_model_for_each_pair(client: TestClient) -> None:
-    r = client.post("/translate", json={"text": "Good morning.", "target_lang": "kk", "source_lang": "en"})
+    r = client.post(
+        "/translate", json={"text": "Good morning.", "target_lang": "kk", "source_lang": "en"}
+    )
     assert r.status_code == 200 and r.json()["model"] == "tiny/m2m100"
     r = client.post("/translate", json={"text": RU, "target_lang": "zh", "source_lang": "ru"})
     assert r.status_code == 200 and r.json()["model"] == "tiny/nllb"
@@ -73,20 +75,40 @@ def test_long_text_keeps_paragraphs_and_translates_every_sentence(client: TestCl
 
 
 def test_empty_and_blank_text_are_rejected(client: TestClient) -> None:
-    assert_error(client.post("/translate", json={"text": "", "target_lang": "ru"}), 422, "invalid_request", param="text")
-    assert_error(client.post("/translate", json={"text": "   \n ", "target_lang": "ru"}), 422, "invalid_request")
-    assert_error(client.post("/translate", json={"text": [], "target_lang": "ru"}), 422, "invalid_request")
-    assert_error(client.post("/translate", json={"text": ["ok", ""], "target_lang": "ru"}), 422, "invalid_request")
+    assert_error(
+        client.post("/translate", json={"text": "", "target_lang": "ru"}),
+        422,
+        "invalid_request",
+        param="text",
+    )
+    assert_error(
+        client.post("/translate", json={"text": "   \n ", "target_lang": "ru"}),
+        422,
+        "invalid_request",
+    )
+    assert_error(
+        client.post("/translate", json={"text": [], "target_lang": "ru"}), 422, "invalid_request"
+    )
+    assert_error(
+        client.post("/translate", json={"text": ["ok", ""], "target_lang": "ru"}),
+        422,
+        "invalid_request",
+    )
 
 
 def test_unsupported_language_lists_supported_codes(client: TestClient) -> None:
     error = assert_error(
-        client.post("/translate", json={"text": "Hi", "target_lang": "fr"}), 422, "invalid_request",
+        client.post("/translate", json={"text": "Hi", "target_lang": "fr"}),
+        422,
+        "invalid_request",
         param="target_lang",
     )
     assert "en, ru, kk, zh" in error["message"]
     error = assert_error(
-        client.post("/translate", json={"text": "Добрий день, як справи у вас сьогодні?", "target_lang": "en"}),
+        client.post(
+            "/translate",
+            json={"text": "Добрий день, як справи у вас сьогодні?", "target_lang": "en"},
+        ),
         422,
         "unsupported_language",
     )
@@ -94,31 +116,48 @@ def test_unsupported_language_lists_supported_codes(client: TestClient) -> None:
 
 
 def test_too_many_texts_and_unknown_fields(client: TestClient) -> None:
-    assert_error(client.post("/translate", json={"text": ["a"] * 65, "target_lang": "ru"}), 422, "invalid_request")
     assert_error(
-        client.post("/translate", json={"text": "Hi", "target_lang": "ru", "beam": 4}), 422, "invalid_request",
+        client.post("/translate", json={"text": ["a"] * 65, "target_lang": "ru"}),
+        422,
+        "invalid_request",
+    )
+    assert_error(
+        client.post("/translate", json={"text": "Hi", "target_lang": "ru", "beam": 4}),
+        422,
+        "invalid_request",
         param="beam",
     )
 
 
 def test_text_over_limit_is_413(client: TestClient) -> None:
     text = "Word " * 5000  # 25,000 characters, limit 20,000 in the test settings
-    error = assert_error(client.post("/translate", json={"text": text, "target_lang": "ru"}), 413, "input_too_long", param="text")
+    error = assert_error(
+        client.post("/translate", json={"text": text, "target_lang": "ru"}),
+        413,
+        "input_too_long",
+        param="text",
+    )
     assert "20000" in error["message"]
 
 
 def test_body_over_limit_is_413(client: TestClient) -> None:
     texts = ["x" * 4000] * 60  # 240 kB body, limit 200 kB
-    assert_error(client.post("/translate", json={"text": texts, "target_lang": "ru"}), 413, "input_too_long")
+    assert_error(
+        client.post("/translate", json={"text": texts, "target_lang": "ru"}), 413, "input_too_long"
+    )
 
 
 def test_malformed_json_and_wrong_content_type(client: TestClient) -> None:
-    r = client.post("/translate", content=b'{"text": "Hi", ', headers={"content-type": "application/json"})
+    r = client.post(
+        "/translate", content=b'{"text": "Hi", ', headers={"content-type": "application/json"}
+    )
     assert_error(r, 422, "invalid_json")
     r = client.post("/translate", content=b"text=Hi", headers={"content-type": "text/plain"})
     assert_error(r, 415, "unsupported_media_type")
     r = client.post("/translate", content=b"[1, 2]", headers={"content-type": "application/json"})
     assert_error(r, 422, "invalid_request")
     # the server keeps serving after every bad request
-    r = client.post("/translate", json={"text": "Still here.", "target_lang": "ru", "source_lang": "en"})
+    r = client.post(
+        "/translate", json={"text": "Still here.", "target_lang": "ru", "source_lang": "en"}
+    )
     assert r.status_code == 200

@@ -1,0 +1,118 @@
+"""Prompt templates, manifests and the bounded runner: the pure parts, with malformed cases."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from pathlib import Path
+
+import pytest
+
+import prompts
+from models.errors import Overloaded
+from models.manifest import ManifestError, load_manifest_file, load_profile, parse_manifest
+from models.runtime import InferenceRunner
+
+
+def test_templates_render_with_exact_placeholders() -> None:
+    prompts.check_templates()
+    text = prompts.render("classify_user", sentence='He said {"x": 1} $5.')
+    assert text == 'Sentence: He said {"x": 1} $5.'
+    with pytest.raises(prompts.PromptError, match="takes"):
+        prompts.render("classify_user")
+    with pytest.raises(prompts.PromptError, match="takes"):
+        prompts.render("classify_user", sentence="a", extra="b")
+    with pytest.raises(prompts.PromptError, match="Unknown prompt template"):
+        prompts.render("nope")
+
+
+def test_examples_are_well_formed() -> None:
+    shots = prompts.examples("classify_examples")
+    assert {label for label, _ in shots} == {"request", "agreement", "statement", "event", "figure"}
+
+
+@pytest.mark.parametrize("name", ["offline", "standard", "permissive"])
+def test_builtin_profiles_parse(name: str) -> None:
+    manifest = load_profile(name)
+    assert manifest.name == name
+    assert len(manifest.by_task("embeddings")) == 1
+    for spec in manifest.models:
+        assert spec.licence and spec.quality and spec.size
+        if spec.source["kind"] == "hub":
+            assert spec.revision
+
+
+def test_profiles_route_pairs_as_documented() -> None:
+    permissive = load_profile("permissive")
+    first = {
+        pair: next(m.id for m in permissive.by_task("translation") if m.covers(*pair))
+        for pair in [("en", "ru"), ("en", "zh"), ("en", "kk"), ("ru", "zh")]
+    }
+    assert first[("en", "ru")] == "Helsinki-NLP/opus-mt-en-ru"
+    assert first[("en", "zh")] == "Helsinki-NLP/opus-mt-en-zh"
+    assert first[("en", "kk")] == "facebook/m2m100_418M"
+    assert first[("ru", "zh")] == "facebook/m2m100_418M"
+    nllb = load_profile("standard").by_task("translation")[0]
+    assert "non-commercial" in nllb.licence
+
+
+def test_offline_manifest_records_the_gguf_checksum() -> None:
+    llm = load_profile("offline").by_task("llm")[0]
+    assert llm.source["size_bytes"] == 491_400_064
+    assert llm.source["sha256"].startswith("1d9614638d18")
+    assert len(llm.source["packages"]) == 6
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("not toml [", "Malformed"),
+        ('[profile]\nname="x"\n', "no embeddings"),
+        ('[profile]\nname="x"\n[[models]]\nid="a"\ntask="dance"\n', "unknown task"),
+        (
+            '[profile]\nname="x"\n[[models]]\nid="a"\ntask="embeddings"\nfamily="f"\n'
+            'languages=["fr"]\nlicence="l"\nsource={kind="local", path="."}\n',
+            "unsupported languages",
+        ),
+        (
+            '[profile]\nname="x"\n[[models]]\nid="a"\ntask="embeddings"\nfamily="f"\n'
+            'languages=["en"]\nlicence="l"\nsource={kind="ftp"}\n',
+            "unknown source kind",
+        ),
+    ],
+)
+def test_malformed_manifests_are_rejected(text: str, match: str) -> None:
+    with pytest.raises(ManifestError, match=match):
+        parse_manifest(text, origin="test")
+
+
+def test_unknown_profile_and_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ManifestError, match="Unknown profile"):
+        load_profile("huge")
+    with pytest.raises(ManifestError, match="Cannot read"):
+        load_manifest_file(tmp_path / "missing.toml")
+
+
+def test_runner_bounds_the_queue() -> None:
+    async def scenario() -> None:
+        runner = InferenceRunner(workers=1, max_queue=1, retry_after_s=7)
+        release = threading.Event()
+        first = asyncio.ensure_future(runner.run(release.wait, 10))
+        second = asyncio.ensure_future(runner.run(lambda: 42))
+        await asyncio.sleep(0.05)
+        assert runner.pending == 2
+        with pytest.raises(Overloaded) as info:
+            await runner.run(lambda: 0)
+        assert info.value.retry_after_s == 7
+        release.set()
+        assert await first is True
+        assert await second == 42
+        assert runner.pending == 0
+        runner.shutdown()
+
+    asyncio.run(scenario())
+
+
+def test_runner_rejects_bad_sizes() -> None:
+    with pytest.raises(ValueError):
+        InferenceRunner(workers=0)

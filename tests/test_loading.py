@@ -1,0 +1,130 @@
+"""The real loading code on tiny models of each architecture: language codes, forced BOS,
+constrained JSON, and prefix-cached label scoring against a plain forward pass."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import torch
+
+from models.llm import CausalLM
+from models.manifest import ModelSpec
+from models.translation import GenerationOptions, Seq2SeqTranslator
+
+
+def _spec(family: str, pairs: tuple[str, ...] = ("*",)) -> ModelSpec:
+    return ModelSpec(
+        id=f"tiny/{family}",
+        task="translation",
+        family=family,
+        languages=("en", "ru", "kk", "zh"),
+        licence="test",
+        size="",
+        quality="",
+        source={"kind": "local"},
+        pairs=pairs,
+    )
+
+
+@pytest.fixture(scope="module")
+def qwen(tiny_root: Path) -> CausalLM:
+    return CausalLM.load(
+        str(tiny_root / "qwen2"), gguf_file=None, device="cpu", dtype=torch.float32
+    )
+
+
+@pytest.mark.parametrize(
+    ("family", "target", "code"),
+    [
+        ("nllb", "kk", "kaz_Cyrl"),
+        ("nllb", "zh", "zho_Hans"),
+        ("m2m100", "kk", "__kk__"),
+        ("m2m100", "ru", "__ru__"),
+    ],
+)
+def test_seq2seq_forces_the_target_language(
+    tiny_root: Path, family: str, target: str, code: str
+) -> None:
+    translator = Seq2SeqTranslator.load(
+        _spec(family),
+        str(tiny_root / family),
+        device="cpu",
+        dtype=torch.float32,
+        options=GenerationOptions(max_new_tokens_floor=4, max_new_tokens_factor=0.1),
+    )
+    forced = translator._forced_bos(target)
+    assert forced == translator.tokenizer.convert_tokens_to_ids(code)
+    assert forced != translator.tokenizer.unk_token_id
+    out = translator.translate_batch(
+        ["Привет, мир.", "Сәлем, әлем."], source_lang="ru", target_lang=target
+    )
+    assert len(out) == 2
+    # the source language token is what the tokenizer put first (NLLB/M2M100 convention)
+    src_id = translator.tokenizer("Привет")["input_ids"][0]
+    assert src_id == translator.tokenizer.convert_tokens_to_ids(
+        "rus_Cyrl" if family == "nllb" else "__ru__"
+    )
+
+
+def test_marian_translates_without_language_tokens(tiny_root: Path) -> None:
+    translator = Seq2SeqTranslator.load(
+        _spec("marian", ("en-ru",)),
+        str(tiny_root / "marian"),
+        device="cpu",
+        dtype=torch.float32,
+        options=GenerationOptions(max_new_tokens_floor=4, max_new_tokens_factor=0.1),
+    )
+    assert translator._forced_bos("ru") is None
+    out = translator.translate_batch(
+        ["Good morning.", "Trade grew."], source_lang="en", target_lang="ru"
+    )
+    assert len(out) == 2 and all(isinstance(x, str) for x in out)
+
+
+def test_unknown_seq2seq_family_is_refused(tiny_root: Path) -> None:
+    with pytest.raises(ValueError, match="unsupported seq2seq family"):
+        Seq2SeqTranslator(_spec("t5"), None, None, device="cpu", options=GenerationOptions())  # type: ignore[arg-type]
+
+
+def test_constrained_json_always_parses_or_is_reported(qwen: CausalLM) -> None:
+    schema = {
+        "type": "object",
+        "properties": {"type": {"enum": ["request", "event"]}, "n": {"type": "integer"}},
+        "required": ["type", "n"],
+        "additionalProperties": False,
+    }
+    prompt = qwen.chat([{"role": "user", "content": "Answer in JSON."}])
+    raw = qwen.generate([prompt, prompt + " x"], max_new_tokens=40, schema=schema)
+    parsed = qwen.generate_json([prompt], schema=schema, max_new_tokens=40)
+    for text in raw:
+        # whatever a random model emits is a prefix of schema-valid JSON
+        assert re.match(r'\{"type": ?"(request|event)", ?"n": ?-?[0-9]', text), text
+    if parsed[0] is not None:
+        assert parsed[0]["type"] in ("request", "event") and isinstance(parsed[0]["n"], int)
+        assert json.loads(raw[0]) == parsed[0]
+
+
+def test_label_scores_match_a_plain_forward_pass(qwen: CausalLM) -> None:
+    """The prefix KV cache + right padding must give the same distribution as no cache."""
+    labels = ["request", "agreement", "statement", "event", "figure"]
+    first = [qwen.tokenizer.encode(label, add_special_tokens=False)[0] for label in labels]
+    if len(set(first)) < len(first):
+        pytest.skip("the tiny tokenizer merges two labels' first tokens")
+    prefix = qwen.chat([{"role": "system", "content": "Label it."}]).rsplit(
+        "<|im_start|>assistant", 1
+    )[0]
+    suffixes = [
+        "<|im_start|>user\nA short one.<|im_end|>\n<|im_start|>assistant\n",
+        "<|im_start|>user\nA much longer sentence with many more words in it.<|im_end|>\n<|im_start|>assistant\n",
+    ]
+    cached = qwen.score_labels(prefix, suffixes, labels)
+    for suffix, row in zip(suffixes, cached, strict=True):
+        ids = qwen.tokenizer(prefix + suffix, return_tensors="pt", add_special_tokens=False)
+        with torch.inference_mode():
+            logits = qwen.model(**ids).logits[0, -1]
+        expected = logits[first].softmax(-1).tolist()
+        assert row == pytest.approx(expected, abs=1e-4)
+        assert sum(row) == pytest.approx(1.0, abs=1e-5)
