@@ -71,6 +71,7 @@ class CausalLM:
         max_new_tokens: int,
         schema: dict[str, Any] | None = None,
         batch_size: int = 8,
+        no_repeat_ngram_size: int = 0,
     ) -> list[str]:
         """Greedy-generate a completion for each prompt, in input order.
 
@@ -81,13 +82,19 @@ class CausalLM:
         results: list[str] = [""] * len(prompts)
         for start in range(0, len(order), batch_size):
             idx = order[start : start + batch_size]
-            outputs = self._generate_batch([prompts[i] for i in idx], max_new_tokens, schema)
+            outputs = self._generate_batch(
+                [prompts[i] for i in idx], max_new_tokens, schema, no_repeat_ngram_size
+            )
             for i, text in zip(idx, outputs, strict=True):
                 results[i] = text
         return results
 
     def _generate_batch(
-        self, prompts: list[str], max_new_tokens: int, schema: dict[str, Any] | None
+        self,
+        prompts: list[str],
+        max_new_tokens: int,
+        schema: dict[str, Any] | None,
+        no_repeat_ngram_size: int,
     ) -> list[str]:
         enc = self.tokenizer(prompts, return_tensors="pt", padding=True, add_special_tokens=False)
         enc = enc.to(self.device)
@@ -96,6 +103,8 @@ class CausalLM:
             "do_sample": False,
             "pad_token_id": self.tokenizer.pad_token_id,
         }
+        if no_repeat_ngram_size:
+            kwargs["no_repeat_ngram_size"] = no_repeat_ngram_size
         if schema is not None:
             from xgrammar.contrib.hf import LogitsProcessor
 

@@ -83,6 +83,12 @@ _PRONOUNS = frozenset(
     ]
 )
 _ARTICLE = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
+# An adverbial opener ("During the meeting", "At the same time") is not a party.
+_NOT_A_PARTY = re.compile(
+    r"^(during|at|in|on|after|before|according|since|while|when|as|if|for|with|by|"
+    r"в|во|на|по|при|после|до|согласно|кезінде|бойынша)\b",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -91,6 +97,7 @@ class SummarizerOptions:
     """Tuning knobs, documented in the README; defaults measured on CNN/DM and the seed."""
 
     position_weight: float = 0.5
+    keypoint_position_weight: float = 0.2
     redundancy_threshold: float = 0.85
     mmr_lambda: float = 0.7
     summary_sentences: int = 3
@@ -202,7 +209,9 @@ class Summarizer:
             raise GenerationFailed("the text has no sentences to summarise", param="text")
         figures = [f for f in find_figures(text) if f.span.start >= body_start]
         vectors = self.embedder.encode([s.span.text for s in sentences])
-        scores = self._rank(vectors)
+        scores = self._rank(vectors, self.options.position_weight)
+        # Key points should cover the whole article, so the lead prior weighs less for them.
+        point_scores = self._rank(vectors, self.options.keypoint_position_weight)
         timings["analyse"] = _ms(clock)
 
         if engine == "llm" and self.llm is None:
@@ -218,6 +227,7 @@ class Summarizer:
                     sentences,
                     vectors,
                     scores,
+                    point_scores,
                     figures,
                     max_key_points,
                     lang,
@@ -231,7 +241,15 @@ class Summarizer:
                 )
         if result is None:
             result = self._extractive_summary(
-                title, sentences, vectors, scores, figures, max_key_points, lang, timings
+                title,
+                sentences,
+                vectors,
+                scores,
+                point_scores,
+                figures,
+                max_key_points,
+                lang,
+                timings,
             )
         result.source_lang = lang
         result.source_confidence = detection.confidence
@@ -246,7 +264,7 @@ class Summarizer:
 
     # ----------------------------------------------------------------- ranking (extractive)
 
-    def _rank(self, vectors: np.ndarray) -> np.ndarray:
+    def _rank(self, vectors: np.ndarray, w: float) -> np.ndarray:
         """Importance per sentence in ``[0, 1]``: centrality blended with a lead prior."""
         n = len(vectors)
         centroid = vectors.mean(axis=0)
@@ -255,15 +273,24 @@ class Summarizer:
         spread = float(centrality.max() - centrality.min())
         centrality = (centrality - centrality.min()) / spread if spread > 1e-9 else np.ones(n)
         position = 1.0 / np.sqrt(1.0 + np.arange(n))
-        w = self.options.position_weight
         return np.asarray((1 - w) * centrality + w * position, dtype=np.float64)
 
     def _select(
-        self, priority: np.ndarray, vectors: np.ndarray, k: int, eligible: Sequence[int]
+        self,
+        priority: np.ndarray,
+        vectors: np.ndarray,
+        k: int,
+        eligible: Sequence[int],
+        *,
+        required: Sequence[int] = (),
     ) -> list[int]:
-        """Maximal marginal relevance: important, and unlike what is already chosen."""
-        chosen: list[int] = []
-        pool = list(eligible)
+        """Maximal marginal relevance: important, and unlike what is already chosen.
+
+        ``required`` sentences (the best of each kind of point the article has) are taken
+        first, so that a request or an amount is not crowded out by the lead.
+        """
+        chosen: list[int] = list(dict.fromkeys(required))[:k]
+        pool = [i for i in eligible if i not in chosen]
         lam = self.options.mmr_lambda
         while pool and len(chosen) < k:
             best, best_value = -1, -np.inf
@@ -286,6 +313,7 @@ class Summarizer:
         sentences: list[_Sentence],
         vectors: np.ndarray,
         scores: np.ndarray,
+        point_scores: np.ndarray,
         figures: list[Figure],
         max_key_points: int,
         lang: str,
@@ -293,7 +321,9 @@ class Summarizer:
     ) -> StructuredSummary:
         clock = time.perf_counter()
         eligible = [s.index for s in sentences if _is_content(s.span.text)] or [0]
-        picked = self._select(scores, vectors, max_key_points, eligible)
+        amounts = [i for i in eligible if _has_amount(sentences[i].span, figures)]
+        required = [max(amounts, key=lambda i: point_scores[i])] if amounts else []
+        picked = self._select(point_scores, vectors, max_key_points, eligible, required=required)
         types = self._types_by_example(vectors, sentences, figures)
         points = [
             KeyPoint(
@@ -357,6 +387,7 @@ class Summarizer:
         sentences: list[_Sentence],
         vectors: np.ndarray,
         scores: np.ndarray,
+        point_scores: np.ndarray,
         figures: list[Figure],
         max_key_points: int,
         lang: str,
@@ -374,7 +405,7 @@ class Summarizer:
         timings["llm_types"] = _ms(clock)
 
         types: list[PointType] = []
-        priority = scores.copy()
+        priority = point_scores.copy()
         for s in sentences:
             label = POINT_TYPES[int(probs[s.index].argmax())]
             label = _figure_override(label, s.span, figures)
@@ -387,7 +418,13 @@ class Summarizer:
             if _has_amount(s.span, figures):
                 priority[s.index] += self.options.figure_bonus
         eligible = [s.index for s in sentences if _is_content(s.span.text)] or [0]
-        picked = self._select(priority, vectors, max_key_points, eligible)
+        picked = self._select(
+            priority,
+            vectors,
+            max_key_points,
+            eligible,
+            required=self._required(types, probs, priority, eligible, sentences, figures),
+        )
 
         clock = time.perf_counter()
         schema = _keypoint_schema()
@@ -464,6 +501,27 @@ class Summarizer:
             chunks=len(chunks),
             models=[self.model_ids["llm"], self.model_ids["embeddings"]],
         )
+
+    def _required(
+        self,
+        types: list[PointType],
+        probs: np.ndarray,
+        priority: np.ndarray,
+        eligible: list[int],
+        sentences: list[_Sentence],
+        figures: list[Figure],
+    ) -> list[int]:
+        """The most likely request, agreement and amount sentence, where the article has one."""
+        required: list[int] = []
+        for kind in ("request", "agreement"):
+            column = POINT_TYPES.index(kind)
+            found = [i for i in eligible if types[i] == kind]
+            if found:
+                required.append(max(found, key=lambda i: probs[i, column]))
+        amounts = [i for i in eligible if _has_amount(sentences[i].span, figures)]
+        if amounts:
+            required.append(max(amounts, key=lambda i: priority[i]))
+        return required
 
     def _chunks(self, sentences: list[_Sentence]) -> list[list[int]]:
         """Consecutive sentence groups of at most ``chunk_tokens`` LLM tokens each."""
@@ -546,6 +604,8 @@ class Summarizer:
             return None
         if name.lower() in _PRONOUNS:
             warnings.append(f"{label}: pronoun {name!r} rejected")
+            return None
+        if _NOT_A_PARTY.match(name):
             return None
         bare = _ARTICLE.sub("", name)
         if bare.lower() not in text.lower():

@@ -159,7 +159,11 @@ class LLMTranslator:
         ]
         longest = max(self.count_tokens(t) for t in texts)
         # Kazakh and Chinese take more tokens than English for the same content.
-        return self.llm.generate(chats, max_new_tokens=3 * longest + 16, batch_size=len(chats))
+        # Small models fall into loops ("жана жана жана ...") in languages they know poorly;
+        # forbidding repeated 4-grams stops the loop without touching normal text.
+        return self.llm.generate(
+            chats, max_new_tokens=3 * longest + 16, batch_size=len(chats), no_repeat_ngram_size=4
+        )
 
 
 @dataclass

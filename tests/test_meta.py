@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from fastapi.testclient import TestClient
-
 from conftest import SEED, assert_error
+from fastapi.testclient import TestClient
 
 
 def test_health_and_ready(client: TestClient) -> None:

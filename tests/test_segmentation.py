@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
-
 from conftest import SEED
+
 from models.segmentation import plan, render, sentence_joiner, split_sentences
 
 
@@ -36,7 +37,7 @@ def test_every_character_of_the_seed_is_in_one_sentence() -> None:
     spans = split_sentences(SEED, "en")
     covered = "".join(s.text for s in spans)
     assert re.sub(r"\s", "", covered) == re.sub(r"\s", "", SEED)
-    assert all(a.end <= b.start for a, b in zip(spans, spans[1:], strict=False))
+    assert all(a.end <= b.start for a, b in itertools.pairwise(spans))
 
 
 def test_line_breaks_end_sentences() -> None:

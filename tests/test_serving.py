@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import SEED, assert_error
 from fastapi.testclient import TestClient
 
-from conftest import SEED, assert_error
 from models.engines import EngineConfig, Engines, load_engines
 from models.errors import ModelUnavailable
 from service.main import create_app

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
-
 from conftest import SEED, assert_error
+from fastapi.testclient import TestClient
 
 
 def _check_spans(body: dict[str, Any], text: str) -> None:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
-from fastapi.testclient import TestClient
-
 from conftest import assert_error
+from fastapi.testclient import TestClient
 
 RU = "Министр иностранных дел провёл встречу с послом. Стороны обсудили торговлю."
 KK = "Қазақстан мен Қытай арасындағы сауда өсіп келеді. Тараптар келісімге қол қойды."
