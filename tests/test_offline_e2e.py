@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import SEED
 from fastapi.testclient import TestClient
 
-from conftest import SEED
 from service.main import create_app
 from service.settings import Settings
 
