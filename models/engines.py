@@ -15,6 +15,7 @@ import torch
 
 import prompts
 from models.assets import hub_available, resolve
+from models.batching import BatchConfig
 from models.embeddings import Embedder
 from models.errors import ModelUnavailable
 from models.langdetect import LanguageDetector
@@ -42,9 +43,15 @@ class EngineConfig:
     cache_dir: Path = field(default_factory=lambda: default_cache_dir())
     device: str = "auto"
     hub_offline: bool = False
-    translate_batch_size: int = 16
     num_beams: int = 1
     torch_threads: int | None = None
+    translation_backend: str = "manifest"
+    ct2_compute_type: str | None = None
+    fixed_new_tokens: int | None = None
+    micro_batching: bool = True
+    batch_wait_ms: float = 5.0
+    max_batch_size: int = 32
+    max_batch_tokens: int = 8192
     summarizer: SummarizerOptions = field(default_factory=SummarizerOptions)
 
 
@@ -74,6 +81,12 @@ class Engines:
     translation: TranslationService
     summarizer: Summarizer
     cards: list[ModelCard]
+
+    def close(self) -> None:
+        """Stop the batcher threads (queued work finishes first)."""
+        self.translation.close()
+        if self.summarizer.llm is not None:
+            self.summarizer.llm.close()
 
 
 def choose_profile(config: EngineConfig) -> tuple[Manifest, str]:
@@ -146,7 +159,9 @@ def load_engines(config: EngineConfig) -> Engines:
         )
         cards.append(_card(spec, device, llm.dtype, started))
 
-    options = GenerationOptions(num_beams=config.num_beams)
+    options = GenerationOptions(
+        num_beams=config.num_beams, fixed_new_tokens=config.fixed_new_tokens
+    )
     translators: list[SegmentTranslator] = []
     for spec in manifest.by_task("translation"):
         started = time.perf_counter()
@@ -157,21 +172,48 @@ def load_engines(config: EngineConfig) -> Engines:
             cards.append(_card(spec, device, llm.dtype, started))
             continue
         where = paths[spec.id]
-        translator = _guard(
-            spec,
-            functools.partial(
-                Seq2SeqTranslator.load,
-                spec,
-                where.path,
-                device=device,
-                dtype=dtype,
-                options=options,
-            ),
+        backend = (
+            spec.backend if config.translation_backend == "manifest" else config.translation_backend
         )
+        if backend == "ctranslate2":
+            from models.ct2 import CT2Translator
+
+            translator: SegmentTranslator = _guard(
+                spec,
+                functools.partial(
+                    CT2Translator.load,
+                    spec,
+                    where.path,
+                    device=device,
+                    cache_dir=config.cache_dir / "ct2",
+                    options=options,
+                    compute_type=config.ct2_compute_type,
+                ),
+            )
+        else:
+            translator = _guard(
+                spec,
+                functools.partial(
+                    Seq2SeqTranslator.load,
+                    spec,
+                    where.path,
+                    device=device,
+                    dtype=dtype,
+                    options=options,
+                ),
+            )
         translators.append(translator)
         cards.append(_card(spec, device, translator.dtype, started))
 
-    translation = TranslationService(translators, detector, batch_size=config.translate_batch_size)
+    batching = BatchConfig(
+        enabled=config.micro_batching,
+        wait_ms=config.batch_wait_ms,
+        max_batch_size=config.max_batch_size,
+        max_batch_tokens=config.max_batch_tokens,
+    )
+    if llm is not None:
+        llm.configure_batching(batching)
+    translation = TranslationService(translators, detector, batching=batching)
     model_ids = {"embeddings": embed_spec.id, **({"llm": llm_specs[0].id} if llm_specs else {})}
     summarizer = Summarizer(
         embedder,
@@ -215,7 +257,7 @@ def _warm_up(
     if llm is not None:
         llm.generate([llm.chat([{"role": "user", "content": "Hi"}])], max_new_tokens=1)
     for t in translators:
-        if isinstance(t, Seq2SeqTranslator):
+        if not isinstance(t, LLMTranslator):
             src, tgt = _any_pair(t.spec)
             t.translate_batch(["Hello."], source_lang=src, target_lang=tgt)
 

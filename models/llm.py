@@ -17,6 +17,7 @@ from typing import Any
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer, PreTrainedTokenizerBase
 
+from models.batching import BatchConfig, MicroBatcher
 from models.errors import GenerationFailed
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,14 @@ Message = dict[str, str]
 class CausalLM:
     """Wraps a transformers causal LM and its tokenizer (chat template required)."""
 
-    def __init__(self, model: Any, tokenizer: PreTrainedTokenizerBase, *, device: str) -> None:
+    def __init__(
+        self,
+        model: Any,
+        tokenizer: PreTrainedTokenizerBase,
+        *,
+        device: str,
+        batching: BatchConfig | None = None,
+    ) -> None:
         self.model = model
         self.tokenizer = tokenizer
         self.device = device
@@ -37,6 +45,19 @@ class CausalLM:
         self._grammar_lock = threading.Lock()
         self._compiler: Any = None
         self._grammars: dict[str, Any] = {}
+        # Touched only from the scoring batcher's worker (or under its direct-mode lock).
+        self._prefixes: dict[str, tuple[Any, int]] = {}
+        self.configure_batching(batching or BatchConfig(enabled=False))
+
+    def configure_batching(self, config: BatchConfig) -> None:
+        """(Re)create the generation and scoring batchers with ``config``."""
+        self.generation_batcher = MicroBatcher("llm-generate", self._run_generate, config)
+        self.scoring_batcher = MicroBatcher("llm-score", self._run_score, config)
+
+    def close(self) -> None:
+        """Stop the batcher threads."""
+        self.generation_batcher.close()
+        self.scoring_batcher.close()
 
     @classmethod
     def load(cls, path: str, *, gguf_file: str | None, device: str, dtype: torch.dtype) -> CausalLM:
@@ -78,28 +99,31 @@ class CausalLM:
         With ``schema`` the output is constrained to JSON matching it. Prompts are run in
         length-sorted batches so that padding stays small.
         """
-        order = sorted(range(len(prompts)), key=lambda i: len(prompts[i]))
-        results: list[str] = [""] * len(prompts)
-        for start in range(0, len(order), batch_size):
-            idx = order[start : start + batch_size]
-            outputs = self._generate_batch(
-                [prompts[i] for i in idx], max_new_tokens, schema, no_repeat_ngram_size
-            )
-            for i, text in zip(idx, outputs, strict=True):
-                results[i] = text
-        return results
+        del batch_size  # the batcher's max_batch_size / max_batch_tokens decide
+        key = (json.dumps(schema) if schema is not None else None, no_repeat_ngram_size)
+        payloads = [(prompt, max_new_tokens) for prompt in prompts]
+        costs = [self.count_tokens(prompt) + max_new_tokens for prompt in prompts]
+        return [str(x) for x in self.generation_batcher.map(key, payloads, costs)]
+
+    def _run_generate(self, key: Any, payloads: list[Any]) -> list[Any]:
+        schema_json, no_repeat = key
+        schema = json.loads(schema_json) if schema_json is not None else None
+        return self._generate_batch(
+            [p for p, _ in payloads], [n for _, n in payloads], schema, no_repeat
+        )
 
     def _generate_batch(
         self,
         prompts: list[str],
-        max_new_tokens: int,
+        max_new: list[int],
         schema: dict[str, Any] | None,
         no_repeat_ngram_size: int,
     ) -> list[str]:
+        """One ``generate()`` for rows with their own budgets (cut to each row's budget)."""
         enc = self.tokenizer(prompts, return_tensors="pt", padding=True, add_special_tokens=False)
         enc = enc.to(self.device)
         kwargs: dict[str, Any] = {
-            "max_new_tokens": max_new_tokens,
+            "max_new_tokens": max(max_new),
             "do_sample": False,
             "pad_token_id": self.tokenizer.pad_token_id,
         }
@@ -114,7 +138,10 @@ class CausalLM:
         with torch.inference_mode():
             out = self.model.generate(**enc, **kwargs)
         new_tokens = out[:, enc["input_ids"].shape[1] :]
-        return [str(t) for t in self.tokenizer.batch_decode(new_tokens, skip_special_tokens=True)]
+        return [
+            str(self.tokenizer.decode(row[:budget], skip_special_tokens=True))
+            for row, budget in zip(new_tokens, max_new, strict=True)
+        ]
 
     def generate_json(
         self, prompts: Sequence[str], *, schema: dict[str, Any], max_new_tokens: int
@@ -162,39 +189,52 @@ class CausalLM:
             raise GenerationFailed(f"labels {list(labels)} are not distinguishable by first token")
         if not suffixes:
             return []
-        prefix_ids = self.tokenizer(prefix, return_tensors="pt", add_special_tokens=False)
-        prefix_ids = prefix_ids["input_ids"].to(self.device)
-        p_len = prefix_ids.shape[1]
+        del batch_size  # the batcher decides
+        costs = [self.count_tokens(s) for s in suffixes]
+        rows = self.scoring_batcher.map(("score", prefix, tuple(first)), list(suffixes), costs)
+        return [list(r) for r in rows]
+
+    def _run_score(self, key: Any, suffixes: list[Any]) -> list[Any]:
+        _, prefix, first = key
+        return self._score_batch(prefix, [str(s) for s in suffixes], list(first))
+
+    def _score_batch(self, prefix: str, suffixes: list[str], first: list[int]) -> list[list[float]]:
+        """Label probabilities for one batch of suffixes after a shared, cached prefix."""
         # Only the label rows of the output projection are needed: computing full-vocabulary
         # logits (150k rows for Qwen) for every position would cost more than the model body.
         head = self.model.get_output_embeddings().weight[torch.tensor(first, device=self.device)]
         body = self.model.base_model
-        scores: list[list[float]] = []
+        ids = [self.tokenizer.encode(s, add_special_tokens=False) for s in suffixes]
+        width = max(len(x) for x in ids)
+        pad = int(self.tokenizer.pad_token_id or 0)
+        # Right padding: with a causal mask, pads after a row's last token cannot change that
+        # token's hidden state, so no per-row position juggling is needed.
+        batch = torch.tensor([x + [pad] * (width - len(x)) for x in ids], device=self.device)
         with torch.inference_mode():
-            prefix_cache = body(input_ids=prefix_ids, use_cache=True).past_key_values
-            for start in range(0, len(suffixes), batch_size):
-                chunk = list(suffixes[start : start + batch_size])
-                ids = [self.tokenizer.encode(s, add_special_tokens=False) for s in chunk]
-                width = max(len(x) for x in ids)
-                pad = int(self.tokenizer.pad_token_id or 0)
-                # Right padding: with a causal mask, pads after a row's last token cannot
-                # change that token's hidden state, so no per-row position juggling is needed.
-                batch = torch.tensor(
-                    [x + [pad] * (width - len(x)) for x in ids], device=self.device
-                )
-                mask = torch.ones((len(chunk), p_len + width), dtype=torch.long, device=self.device)
-                cache = copy.deepcopy(prefix_cache)
-                cache.batch_repeat_interleave(len(chunk))
-                positions = torch.arange(p_len, p_len + width, device=self.device)
-                hidden = body(
-                    input_ids=batch,
-                    attention_mask=mask,
-                    cache=cache,
-                    position_ids=positions.expand(len(chunk), -1),
-                    use_cache=True,
-                ).last_hidden_state
-                last = torch.tensor([len(x) - 1 for x in ids], device=self.device)
-                rows = hidden[torch.arange(len(chunk), device=self.device), last]
-                probs = (rows @ head.T).float().softmax(-1)
-                scores.extend(probs.tolist())
-        return scores
+            prefix_cache, p_len = self._prefix_cache(prefix)
+            cache = copy.deepcopy(prefix_cache)
+            cache.batch_repeat_interleave(len(ids))
+            mask = torch.ones((len(ids), p_len + width), dtype=torch.long, device=self.device)
+            positions = torch.arange(p_len, p_len + width, device=self.device)
+            hidden = body(
+                input_ids=batch,
+                attention_mask=mask,
+                cache=cache,
+                position_ids=positions.expand(len(ids), -1),
+                use_cache=True,
+            ).last_hidden_state
+            last = torch.tensor([len(x) - 1 for x in ids], device=self.device)
+            rows = hidden[torch.arange(len(ids), device=self.device), last]
+            probs = (rows @ head.T).float().softmax(-1)
+        return [list(map(float, row)) for row in probs.tolist()]
+
+    def _prefix_cache(self, prefix: str) -> tuple[Any, int]:
+        """KV cache of an encoded prefix, kept for the few prompts that recur (instructions)."""
+        if prefix not in self._prefixes:
+            ids = self.tokenizer(prefix, return_tensors="pt", add_special_tokens=False)
+            ids = ids["input_ids"].to(self.device)
+            cache = self.model.base_model(input_ids=ids, use_cache=True).past_key_values
+            if len(self._prefixes) >= 4:
+                self._prefixes.pop(next(iter(self._prefixes)))
+            self._prefixes[prefix] = (cache, int(ids.shape[1]))
+        return self._prefixes[prefix]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -18,6 +18,7 @@ import torch
 from transformers import AutoModelForSeq2SeqLM, AutoTokenizer, PreTrainedTokenizerBase
 
 import prompts
+from models.batching import BatchConfig, MicroBatcher
 from models.errors import GenerationFailed, ModelUnavailable, UnsupportedLanguage
 from models.langdetect import Detection, LanguageDetector
 from models.languages import SUPPORTED, language_name, model_code
@@ -32,6 +33,11 @@ class SegmentTranslator(Protocol):
     """Translates already-segmented text; one instance per loaded model."""
 
     spec: ModelSpec
+
+    @property
+    def dtype(self) -> str:
+        """Weight or compute type, for ``/models`` (e.g. ``float32``, ``int8``)."""
+        ...
 
     def count_tokens(self, text: str) -> int:
         """Tokens ``text`` takes as model input."""
@@ -49,6 +55,15 @@ class GenerationOptions:
     num_beams: int = 1
     max_new_tokens_factor: float = 2.0
     max_new_tokens_floor: int = 16
+    # Benchmarks only: force exactly this many new tokens (min = max) so every system
+    # compared does the same work whatever the (random) weights emit.
+    fixed_new_tokens: int | None = None
+
+    def max_new_tokens(self, longest_input: int) -> int:
+        """Output budget for a batch whose longest input has ``longest_input`` tokens."""
+        if self.fixed_new_tokens is not None:
+            return self.fixed_new_tokens
+        return max(self.max_new_tokens_floor, int(longest_input * self.max_new_tokens_factor))
 
 
 class Seq2SeqTranslator:
@@ -118,11 +133,10 @@ class Seq2SeqTranslator:
                 self.tokenizer.src_lang = model_code(self.spec.family, source_lang)
             enc = self.tokenizer(texts, return_tensors="pt", padding=True).to(self.device)
             forced = self._forced_bos(target_lang)
-        longest = int(enc["input_ids"].shape[1])
-        max_new = max(
-            self.options.max_new_tokens_floor, int(longest * self.options.max_new_tokens_factor)
-        )
+        max_new = self.options.max_new_tokens(int(enc["input_ids"].shape[1]))
         kwargs: dict[str, Any] = {"max_new_tokens": max_new, "num_beams": self.options.num_beams}
+        if self.options.fixed_new_tokens is not None:
+            kwargs["min_new_tokens"] = max_new
         if forced is not None:
             kwargs["forced_bos_token_id"] = forced
         with torch.inference_mode():
@@ -136,6 +150,11 @@ class LLMTranslator:
     def __init__(self, spec: ModelSpec, llm: CausalLM) -> None:
         self.spec = spec
         self.llm = llm
+
+    @property
+    def dtype(self) -> str:
+        """The LLM's weight dtype."""
+        return self.llm.dtype
 
     def count_tokens(self, text: str) -> int:
         """Tokens ``text`` takes in the prompt."""
@@ -194,11 +213,22 @@ class TranslationService:
         translators: Sequence[SegmentTranslator],
         detector: LanguageDetector,
         *,
-        batch_size: int = 16,
+        batching: BatchConfig | None = None,
     ) -> None:
         self.translators = list(translators)
         self.detector = detector
-        self.batch_size = batch_size
+        config = batching or BatchConfig(enabled=False, max_batch_size=16)
+        # One batcher per model: segments of concurrent requests for the same language pair
+        # share generate() calls.
+        self.batchers = {
+            t.spec.id: MicroBatcher(f"translate-{t.spec.id}", _runner(t), config)
+            for t in self.translators
+        }
+
+    def close(self) -> None:
+        """Stop the batcher threads."""
+        for batcher in self.batchers.values():
+            batcher.close()
 
     def route(self, source_lang: str, target_lang: str) -> SegmentTranslator:
         """The first model in manifest order that covers the pair.
@@ -272,19 +302,23 @@ class TranslationService:
     def _run_sorted(
         self, translator: SegmentTranslator, segments: list[str], source_lang: str, target_lang: str
     ) -> list[str]:
-        order = sorted(range(len(segments)), key=lambda i: translator.count_tokens(segments[i]))
-        outputs = [""] * len(segments)
-        for start in range(0, len(order), self.batch_size):
-            idx = order[start : start + self.batch_size]
-            batch = translator.translate_batch(
-                [segments[i] for i in idx], source_lang=source_lang, target_lang=target_lang
-            )
-            for i, text in zip(idx, batch, strict=True):
-                if not text.strip():
-                    raise GenerationFailed(
-                        f"{translator.spec.id} returned an empty translation for segment "
-                        f"{segments[i][:60]!r}",
-                        param="text",
-                    )
-                outputs[i] = text
-        return outputs
+        costs = [translator.count_tokens(s) for s in segments]
+        outputs = self.batchers[translator.spec.id].map((source_lang, target_lang), segments, costs)
+        for segment, text in zip(segments, outputs, strict=True):
+            if not str(text).strip():
+                raise GenerationFailed(
+                    f"{translator.spec.id} returned an empty translation for segment "
+                    f"{segment[:60]!r}",
+                    param="text",
+                )
+        return [str(t) for t in outputs]
+
+
+def _runner(translator: SegmentTranslator) -> Callable[[Any, list[Any]], list[Any]]:
+    def run(key: Any, texts: list[Any]) -> list[Any]:
+        source_lang, target_lang = key
+        return list(
+            translator.translate_batch(texts, source_lang=source_lang, target_lang=target_lang)
+        )
+
+    return run

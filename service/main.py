@@ -29,9 +29,15 @@ def engine_config(settings: Settings) -> EngineConfig:
         cache_dir=settings.cache_dir,
         device=settings.device,
         hub_offline=settings.hf_hub_offline,
-        translate_batch_size=settings.translate_batch_size,
         num_beams=settings.num_beams,
         torch_threads=settings.torch_threads,
+        translation_backend=settings.translation_backend,
+        ct2_compute_type=settings.ct2_compute_type,
+        fixed_new_tokens=settings.fixed_new_tokens,
+        micro_batching=settings.micro_batching,
+        batch_wait_ms=settings.batch_wait_ms,
+        max_batch_size=settings.max_batch_size,
+        max_batch_tokens=settings.max_batch_tokens,
     )
 
 
@@ -46,8 +52,13 @@ def create_app(settings: Settings | None = None, *, loader: Loader = load_engine
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engines = None
         app.state.load_error = None
+        # With micro-batching, request threads mostly wait for their batches, so as many may
+        # be in flight as fit in one batch; without it, one request at a time owns the model.
+        workers = settings.inference_workers or (
+            settings.max_batch_size if settings.micro_batching else 1
+        )
         app.state.runner = InferenceRunner(
-            workers=settings.inference_workers,
+            workers=workers,
             max_queue=settings.max_queue,
             retry_after_s=settings.retry_after_s,
         )
@@ -80,6 +91,8 @@ def create_app(settings: Settings | None = None, *, loader: Loader = load_engine
             if task is not None and not task.done():
                 task.cancel()
             app.state.runner.shutdown()
+            if app.state.engines is not None:
+                app.state.engines.close()
             app.state.engines = None
 
     app = FastAPI(

@@ -38,10 +38,33 @@ class Settings(BaseSettings):
     hf_hub_offline: bool = Field(False, description="Never contact the Hugging Face hub.")
     max_text_chars: int = Field(100_000, ge=1, description="Longest text accepted (413 above).")
     max_body_bytes: int = Field(2_000_000, ge=1, description="Largest request body (413 above).")
-    inference_workers: int = Field(1, ge=1, description="Concurrent inference calls.")
+    inference_workers: int | None = Field(
+        None,
+        ge=1,
+        description="Requests in flight at once (default: MAX_BATCH_SIZE with micro-batching, "
+        "else 1).",
+    )
     max_queue: int = Field(16, ge=0, description="Requests that may wait; more get 429.")
     retry_after_s: int = Field(5, ge=1, description="Retry-After seconds sent with 429.")
-    translate_batch_size: int = Field(16, ge=1, le=256, description="Segments per generate().")
     num_beams: int = Field(1, ge=1, le=8, description="Beam width for seq2seq translation.")
     torch_threads: int | None = Field(None, ge=1, description="torch intra-op threads.")
+    micro_batching: bool = Field(
+        True, description="Merge concurrent requests' segments into shared generate() batches."
+    )
+    batch_wait_ms: float = Field(
+        5.0, ge=0, le=1000, description="Longest a segment waits for others to join its batch."
+    )
+    max_batch_size: int = Field(32, ge=1, le=1024, description="Segments per shared batch.")
+    max_batch_tokens: int = Field(
+        8192, ge=16, description="Input tokens per shared batch (padded width x rows)."
+    )
+    translation_backend: Literal["manifest", "torch", "ctranslate2"] = Field(
+        "manifest", description="Seq2seq backend: as the manifest says, or forced for all."
+    )
+    ct2_compute_type: str | None = Field(
+        None, description="CTranslate2 compute type; default int8 on CPU, float16 on GPU."
+    )
+    fixed_new_tokens: int | None = Field(
+        None, ge=1, description="Benchmarks only: generate exactly this many tokens."
+    )
     log_level: str = Field("INFO", description="Python log level.")

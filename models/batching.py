@@ -1,0 +1,182 @@
+"""Cross-request micro-batching: one worker thread per model merges concurrent callers' items.
+
+Callers (request threads) hand over their items and block on futures; the model's worker
+takes items that share a batch key (a language pair, a prompt prefix, a JSON schema), waits at
+most ``wait_ms`` after the first one for others to join, cuts the batch at ``max_batch_size``
+rows or ``max_batch_tokens`` padded input tokens, runs the model once, and hands each caller
+its own results. The model is only ever touched from its worker thread, so per-model state
+(a tokenizer's ``src_lang``, the xgrammar matchers) needs no further locking.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Hashable, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Any
+
+log = logging.getLogger(__name__)
+RunBatch = Callable[[Hashable, list[Any]], list[Any]]
+
+
+@dataclass(frozen=True)
+class BatchConfig:
+    """Micro-batching limits (the service's ``BATCH_WAIT_MS``, ``MAX_BATCH_*`` settings)."""
+
+    enabled: bool = True
+    wait_ms: float = 5.0
+    max_batch_size: int = 32
+    max_batch_tokens: int = 8192
+
+
+@dataclass
+class _Item:
+    key: Hashable
+    payload: Any
+    cost: int
+    arrived: float
+    future: Future[Any] = field(default_factory=Future)
+
+
+@dataclass
+class BatchStats:
+    """Counters for ``/metrics``-style introspection and tests."""
+
+    batches: int = 0
+    items: int = 0
+    largest: int = 0
+
+
+class MicroBatcher:
+    """Merges items from concurrent callers into shared batches for one model."""
+
+    def __init__(self, name: str, run: RunBatch, config: BatchConfig) -> None:
+        self.name = name
+        self._run = run
+        self.config = config
+        self.stats = BatchStats()
+        self._queue: deque[_Item] = deque()
+        self._cond = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._stopped = False
+        # Without micro-batching callers run their own batches; the lock keeps them from
+        # running the model at the same time.
+        self._direct_lock = threading.Lock()
+
+    def map(self, key: Hashable, payloads: Sequence[Any], costs: Sequence[int]) -> list[Any]:
+        """Run every payload through the model; results in input order.
+
+        Blocks the calling thread. Raises whatever the model raised for the batch an item
+        was in.
+        """
+        if not payloads:
+            return []
+        if not self.config.enabled:
+            return self._run_direct(key, list(payloads), list(costs))
+        order = sorted(range(len(payloads)), key=lambda i: costs[i])
+        now = time.monotonic()
+        items = [_Item(key, payloads[i], max(1, costs[i]), now) for i in order]
+        with self._cond:
+            if self._stopped:
+                raise RuntimeError(f"batcher {self.name} is stopped")
+            self._queue.extend(items)
+            self._ensure_thread()
+            self._cond.notify_all()
+        results: list[Any] = [None] * len(payloads)
+        for i, item in zip(order, items, strict=True):
+            results[i] = item.future.result()
+        return results
+
+    def _run_direct(self, key: Hashable, payloads: list[Any], costs: list[int]) -> list[Any]:
+        order = sorted(range(len(payloads)), key=lambda i: costs[i])
+        results: list[Any] = [None] * len(payloads)
+        start = 0
+        while start < len(order):
+            stop = start
+            while stop < len(order) and self._fits(
+                stop - start + 1, max(costs[order[j]] for j in range(start, stop + 1))
+            ):
+                stop += 1
+            stop = max(stop, start + 1)
+            chunk = order[start:stop]
+            with self._direct_lock:
+                outputs = self._run(key, [payloads[i] for i in chunk])
+            self._record(len(chunk))
+            for i, out in zip(chunk, outputs, strict=True):
+                results[i] = out
+            start = stop
+        return results
+
+    def _fits(self, rows: int, widest: int) -> bool:
+        return rows <= self.config.max_batch_size and rows * widest <= self.config.max_batch_tokens
+
+    def _ensure_thread(self) -> None:
+        if self._thread is None or not self._thread.is_alive():
+            self._thread = threading.Thread(
+                target=self._loop, name=f"batcher-{self.name}", daemon=True
+            )
+            self._thread.start()
+
+    def _take(self) -> list[_Item]:
+        """Items for the next batch (called with the lock held, queue non-empty)."""
+        first = self._queue[0]
+        deadline = first.arrived + self.config.wait_ms / 1000
+        while not self._stopped:
+            same = [item for item in self._queue if item.key == first.key]
+            widest = max(item.cost for item in same)
+            full = not self._fits(len(same) + 1, widest)
+            remaining = deadline - time.monotonic()
+            if full or remaining <= 0:
+                break
+            self._cond.wait(remaining)
+        batch: list[_Item] = []
+        widest = 0
+        for item in list(self._queue):
+            if item.key != first.key:
+                continue
+            if batch and not self._fits(len(batch) + 1, max(widest, item.cost)):
+                break
+            batch.append(item)
+            widest = max(widest, item.cost)
+            self._queue.remove(item)
+        return batch
+
+    def _loop(self) -> None:
+        while True:
+            with self._cond:
+                while not self._queue and not self._stopped:
+                    self._cond.wait()
+                if self._stopped and not self._queue:
+                    return
+                batch = self._take()
+            batch.sort(key=lambda item: item.cost)
+            try:
+                outputs = self._run(batch[0].key, [item.payload for item in batch])
+                if len(outputs) != len(batch):
+                    raise RuntimeError(
+                        f"{self.name}: {len(outputs)} results for {len(batch)} items"
+                    )
+            except BaseException as exc:  # noqa: BLE001 - every caller must hear of the failure
+                for item in batch:
+                    item.future.set_exception(exc)
+                continue
+            self._record(len(batch))
+            for item, out in zip(batch, outputs, strict=True):
+                item.future.set_result(out)
+
+    def _record(self, size: int) -> None:
+        self.stats.batches += 1
+        self.stats.items += size
+        self.stats.largest = max(self.stats.largest, size)
+
+    def close(self) -> None:
+        """Finish queued work, then stop the worker."""
+        with self._cond:
+            self._stopped = True
+            self._cond.notify_all()
+        if self._thread is not None:
+            self._thread.join(timeout=60)
