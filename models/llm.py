@@ -233,7 +233,9 @@ class CausalLM:
         if prefix not in self._prefixes:
             ids = self.tokenizer(prefix, return_tensors="pt", add_special_tokens=False)
             ids = ids["input_ids"].to(self.device)
-            cache = self.model.base_model(input_ids=ids, use_cache=True).past_key_values
+            out = self.model.base_model(input_ids=ids, use_cache=True)
+            # transformers 5.24 renamed the output field; older 5.x only has past_key_values.
+            cache = out["cache"] if "cache" in out else out.past_key_values
             if len(self._prefixes) >= 4:
                 self._prefixes.pop(next(iter(self._prefixes)))
             self._prefixes[prefix] = (cache, int(ids.shape[1]))

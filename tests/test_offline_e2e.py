@@ -38,6 +38,10 @@ def offline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
 def seed_summary(offline: TestClient) -> dict:
     r = offline.post("/summarize", json={"text": SEED, "target_langs": ["ru", "kk", "zh"]})
     assert r.status_code == 200, r.text
+    # Kept for the README's example and for inspection (reports/ is not committed).
+    reports = Path(__file__).resolve().parent.parent / "reports"
+    reports.mkdir(exist_ok=True)
+    (reports / "seed_summary.json").write_text(r.text, "utf-8")
     return r.json()  # type: ignore[no-any-return]
 
 
