@@ -235,7 +235,7 @@ class CausalLM:
             ids = ids["input_ids"].to(self.device)
             out = self.model.base_model(input_ids=ids, use_cache=True)
             # transformers 5.24 renamed the output field; older 5.x only has past_key_values.
-            cache = out["cache"] if "cache" in out else out.past_key_values
+            cache = out["cache"] if "cache" in out else out.past_key_values  # noqa: SIM401 - .get() would touch the deprecated field
             if len(self._prefixes) >= 4:
                 self._prefixes.pop(next(iter(self._prefixes)))
             self._prefixes[prefix] = (cache, int(ids.shape[1]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 from fastapi import APIRouter, Request
@@ -31,6 +32,7 @@ from service.schemas import (
 )
 
 router = APIRouter()
+log = logging.getLogger("service.requests")
 _ERRORS: dict[int | str, dict[str, object]] = {
     code: {"model": ErrorResponse} for code in (413, 415, 422, 429, 500, 502, 503)
 }
@@ -106,6 +108,7 @@ async def translate(
         source_lang=body.source_lang,
     )
     first = result.source_langs[0]
+    log.info("translate: %d text(s) -> %s by %s", len(texts), body.target_lang, result.models)
     return TranslateResponse(
         source_lang=first.lang,
         source_lang_confidence=first.confidence,
@@ -137,6 +140,12 @@ async def summarize(
         target_langs=body.target_langs,
     )
     result.timings_ms["total"] = round((time.perf_counter() - started) * 1000, 1)
+    log.info(
+        "summarize: engine %s by %s in %.0f ms",
+        result.engine,
+        result.models,
+        result.timings_ms["total"],
+    )
     return _summary_out(result)
 
 
