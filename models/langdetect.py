@@ -69,3 +69,16 @@ class LanguageDetector:
                 param=param, language=best.language.iso_code_639_1.name.lower(), supported=SUPPORTED
             )
         return Detection(lang, round(float(best.value), 4))
+
+    def resolve(self, text: str, source_lang: str, *, param: str = "text") -> Detection:
+        """The given language (confidence 1.0) or, for ``auto``, the detected one.
+
+        Raises ``UnsupportedLanguage`` for an unknown code or an unsupported detection.
+        """
+        if source_lang == "auto":
+            return self.detect(text, param=param)
+        if source_lang not in SUPPORTED:
+            raise UnsupportedLanguage(
+                param="source_lang", language=source_lang, supported=SUPPORTED
+            )
+        return Detection(source_lang, 1.0)

@@ -29,7 +29,7 @@ from models.embeddings import Embedder
 from models.errors import GenerationFailed, ModelUnavailable
 from models.figures import Dateline, Figure, find_dateline, find_figures, numbers_supported
 from models.langdetect import LanguageDetector
-from models.languages import SUPPORTED, language_name
+from models.languages import language_name
 from models.llm import CausalLM
 from models.segmentation import sentence_joiner, split_sentences
 from models.spans import Span
@@ -157,6 +157,25 @@ class _Sentence:
     index: int
 
 
+@dataclass(frozen=True)
+class _Article:
+    """An article after analysis: what both engines work from."""
+
+    text: str
+    title: str | None
+    lang: str
+    sentences: list[_Sentence]
+    vectors: np.ndarray
+    scores: np.ndarray  # importance for the summary (stronger lead prior)
+    point_scores: np.ndarray  # importance for key points (weaker lead prior)
+    figures: list[Figure]
+
+    @property
+    def eligible(self) -> list[int]:
+        """Sentences long enough to be a key point (the first one if none is)."""
+        return [s.index for s in self.sentences if _is_content(s.span.text)] or [0]
+
+
 class Summarizer:
     """Builds structured summaries with the profile's embedder and (optional) LLM."""
 
@@ -176,7 +195,6 @@ class Summarizer:
         self.translation = translation
         self.model_ids = model_ids
         self.options = options or SummarizerOptions()
-        self._classify_prefix: str | None = None
 
     # ----------------------------------------------------------------- public entry point
 
@@ -197,7 +215,7 @@ class Summarizer:
         """
         timings: dict[str, float] = {}
         clock = time.perf_counter()
-        detection = self.detector.detect(text) if source_lang == "auto" else _given(source_lang)
+        detection = self.detector.resolve(text, source_lang)
         lang = detection.lang
         dateline = find_dateline(text)
         body_start = dateline.span.end if dateline else 0
@@ -213,6 +231,7 @@ class Summarizer:
         # Key points should cover the whole article, so the lead prior weighs less for them.
         point_scores = self._rank(vectors, self.options.keypoint_position_weight)
         timings["analyse"] = _ms(clock)
+        article = _Article(text, title, lang, sentences, vectors, scores, point_scores, figures)
 
         if engine == "llm" and self.llm is None:
             raise ModelUnavailable(model="llm", reason="the loaded profile has no LLM")
@@ -221,36 +240,14 @@ class Summarizer:
         result: StructuredSummary | None = None
         if use_llm:
             try:
-                result = self._llm_summary(
-                    text,
-                    title,
-                    sentences,
-                    vectors,
-                    scores,
-                    point_scores,
-                    figures,
-                    max_key_points,
-                    lang,
-                    warnings,
-                    timings,
-                )
+                result = self._llm_summary(article, max_key_points, warnings, timings)
             except (GenerationFailed, RuntimeError, ValueError) as exc:
                 log.exception("LLM summary failed; falling back to extractive")
                 warnings.append(
                     f"LLM engine failed ({type(exc).__name__}); extractive used instead"
                 )
         if result is None:
-            result = self._extractive_summary(
-                title,
-                sentences,
-                vectors,
-                scores,
-                point_scores,
-                figures,
-                max_key_points,
-                lang,
-                timings,
-            )
+            result = self._extractive_summary(article, max_key_points, timings)
         result.source_lang = lang
         result.source_confidence = detection.confidence
         result.dateline = dateline
@@ -308,19 +305,12 @@ class Summarizer:
         return sorted(chosen)
 
     def _extractive_summary(
-        self,
-        title: str | None,
-        sentences: list[_Sentence],
-        vectors: np.ndarray,
-        scores: np.ndarray,
-        point_scores: np.ndarray,
-        figures: list[Figure],
-        max_key_points: int,
-        lang: str,
-        timings: dict[str, float],
+        self, article: _Article, max_key_points: int, timings: dict[str, float]
     ) -> StructuredSummary:
         clock = time.perf_counter()
-        eligible = [s.index for s in sentences if _is_content(s.span.text)] or [0]
+        sentences, vectors, figures = article.sentences, article.vectors, article.figures
+        title, lang, eligible = article.title, article.lang, article.eligible
+        scores, point_scores = article.scores, article.point_scores
         amounts = [i for i in eligible if _has_amount(sentences[i].span, figures)]
         required = [max(amounts, key=lambda i: point_scores[i])] if amounts else []
         picked = self._select(point_scores, vectors, max_key_points, eligible, required=required)
@@ -382,20 +372,15 @@ class Summarizer:
 
     def _llm_summary(
         self,
-        text: str,
-        title: str | None,
-        sentences: list[_Sentence],
-        vectors: np.ndarray,
-        scores: np.ndarray,
-        point_scores: np.ndarray,
-        figures: list[Figure],
+        article: _Article,
         max_key_points: int,
-        lang: str,
         warnings: list[str],
         timings: dict[str, float],
     ) -> StructuredSummary:
         assert self.llm is not None
         llm = self.llm
+        text, sentences, vectors = article.text, article.sentences, article.vectors
+        figures, eligible = article.figures, article.eligible
         clock = time.perf_counter()
         chunks = self._chunks(sentences)
         probs = np.zeros((len(sentences), len(POINT_TYPES)))
@@ -405,7 +390,7 @@ class Summarizer:
         timings["llm_types"] = _ms(clock)
 
         types: list[PointType] = []
-        priority = point_scores.copy()
+        priority = article.point_scores.copy()
         for s in sentences:
             label = POINT_TYPES[int(probs[s.index].argmax())]
             label = _figure_override(label, s.span, figures)
@@ -417,7 +402,6 @@ class Summarizer:
                 priority[s.index] += self.options.agreement_bonus * p
             if _has_amount(s.span, figures):
                 priority[s.index] += self.options.figure_bonus
-        eligible = [s.index for s in sentences if _is_content(s.span.text)] or [0]
         picked = self._select(
             priority,
             vectors,
@@ -485,14 +469,12 @@ class Summarizer:
             )
 
         clock = time.perf_counter()
-        headline, summary = self._llm_headline(
-            text, title, sentences, vectors, scores, eligible, lang, warnings
-        )
+        headline, summary = self._llm_headline(article, warnings)
         timings["llm_headline"] = _ms(clock)
         return StructuredSummary(
             headline=headline,
             summary=summary,
-            source_lang=lang,
+            source_lang=article.lang,
             source_confidence=1.0,
             key_points=points,
             figures=figures,
@@ -613,18 +595,11 @@ class Summarizer:
             return None
         return bare[0].upper() + bare[1:] if bare else None
 
-    def _llm_headline(
-        self,
-        text: str,
-        title: str | None,
-        sentences: list[_Sentence],
-        vectors: np.ndarray,
-        scores: np.ndarray,
-        eligible: list[int],
-        lang: str,
-        warnings: list[str],
-    ) -> tuple[str, str]:
+    def _llm_headline(self, article: _Article, warnings: list[str]) -> tuple[str, str]:
+        """LLM headline and summary, grounded; the extractive ones where grounding fails."""
         assert self.llm is not None
+        text, title, lang, sentences = article.text, article.title, article.lang, article.sentences
+        vectors, scores, eligible = article.vectors, article.scores, article.eligible
         top = self._select(scores, vectors, max(self.options.summary_sentences + 2, 5), eligible)
         extractive_summary = sentence_joiner(lang).join(
             sentences[i].span.text for i in top[: self.options.summary_sentences]
@@ -663,8 +638,13 @@ class Summarizer:
             )
             headline = extractive_headline
         summary = str(answer.get("summary", "")).strip()
-        parts = [p.span.text for p in _sentences_of(summary, lang)]
-        if not parts or not all(self._ground(p, text, sentences, vectors) for p in parts):
+        parts = [s.text for s in split_sentences(summary, lang)] if summary else []
+        if not 2 <= len(parts) <= 4:
+            warnings.append(
+                f"summary: the LLM wrote {len(parts)} sentence(s), not 2-4; extractive used"
+            )
+            summary = extractive_summary
+        elif not all(self._ground(p, text, sentences, vectors) for p in parts):
             warnings.append(
                 "summary: the LLM summary was not supported by the source; extractive used"
             )
@@ -690,19 +670,6 @@ class Summarizer:
                 if model not in result.models:
                     result.models.append(model)
         return out
-
-
-def _given(lang: str) -> Any:
-    from models.errors import UnsupportedLanguage
-    from models.langdetect import Detection
-
-    if lang not in SUPPORTED:
-        raise UnsupportedLanguage(param="source_lang", language=lang, supported=SUPPORTED)
-    return Detection(lang, 1.0)
-
-
-def _sentences_of(text: str, lang: str) -> list[Any]:
-    return [type("S", (), {"span": s})() for s in split_sentences(text, lang)] if text else []
 
 
 def _ms(start: float) -> float:

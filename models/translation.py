@@ -249,14 +249,10 @@ class TranslationService:
 
     def detect(self, texts: Sequence[str], source_lang: str) -> list[Detection]:
         """The source language of each text: given (confidence 1.0) or detected."""
-        if source_lang != "auto":
-            if source_lang not in SUPPORTED:
-                raise UnsupportedLanguage(
-                    param="source_lang", language=source_lang, supported=SUPPORTED
-                )
-            return [Detection(source_lang, 1.0) for _ in texts]
         return [
-            self.detector.detect(text, param=f"text[{i}]" if len(texts) > 1 else "text")
+            self.detector.resolve(
+                text, source_lang, param=f"text[{i}]" if len(texts) > 1 else "text"
+            )
             for i, text in enumerate(texts)
         ]
 
