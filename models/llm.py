@@ -24,6 +24,29 @@ log = logging.getLogger(__name__)
 Message = dict[str, str]
 
 
+class Output(str):
+    """Generated text that knows whether the model finished it (emitted an end token).
+
+    A ``str`` subclass, so callers that only want text need not change; ``complete`` is
+    False when generation stopped at the token budget.
+    """
+
+    complete: bool
+
+    def __new__(cls, text: str, *, complete: bool) -> Output:
+        obj = super().__new__(cls, text)
+        obj.complete = complete
+        return obj
+
+
+def end_token_ids(model: Any, tokenizer: PreTrainedTokenizerBase) -> set[int]:
+    """Token ids that end a generation (the generation config may list several)."""
+    ids = getattr(model.generation_config, "eos_token_id", None)
+    if ids is None:
+        ids = tokenizer.eos_token_id
+    return {int(i) for i in (ids if isinstance(ids, list) else [ids]) if i is not None}
+
+
 class CausalLM:
     """Wraps a transformers causal LM and its tokenizer (chat template required)."""
 
@@ -103,7 +126,7 @@ class CausalLM:
         key = (json.dumps(schema) if schema is not None else None, no_repeat_ngram_size)
         payloads = [(prompt, max_new_tokens) for prompt in prompts]
         costs = [self.count_tokens(prompt) + max_new_tokens for prompt in prompts]
-        return [str(x) for x in self.generation_batcher.map(key, payloads, costs)]
+        return list(self.generation_batcher.map(key, payloads, costs))
 
     def _run_generate(self, key: Any, payloads: list[Any]) -> list[Any]:
         schema_json, no_repeat = key
@@ -118,7 +141,7 @@ class CausalLM:
         max_new: list[int],
         schema: dict[str, Any] | None,
         no_repeat_ngram_size: int,
-    ) -> list[str]:
+    ) -> list[Output]:
         """One ``generate()`` for rows with their own budgets (cut to each row's budget)."""
         enc = self.tokenizer(prompts, return_tensors="pt", padding=True, add_special_tokens=False)
         enc = enc.to(self.device)
@@ -138,8 +161,12 @@ class CausalLM:
         with torch.inference_mode():
             out = self.model.generate(**enc, **kwargs)
         new_tokens = out[:, enc["input_ids"].shape[1] :]
+        ends = end_token_ids(self.model, self.tokenizer)
         return [
-            str(self.tokenizer.decode(row[:budget], skip_special_tokens=True))
+            Output(
+                str(self.tokenizer.decode(row[:budget], skip_special_tokens=True)),
+                complete=any(int(t) in ends for t in row[:budget]),
+            )
             for row, budget in zip(new_tokens, max_new, strict=True)
         ]
 

@@ -22,7 +22,7 @@ from models.batching import BatchConfig, MicroBatcher
 from models.errors import GenerationFailed, ModelUnavailable, UnsupportedLanguage
 from models.langdetect import Detection, LanguageDetector
 from models.languages import SUPPORTED, language_name, model_code
-from models.llm import CausalLM
+from models.llm import CausalLM, Output, end_token_ids
 from models.manifest import ModelSpec
 from models.segmentation import Document, plan, render, sentence_joiner
 
@@ -141,7 +141,15 @@ class Seq2SeqTranslator:
             kwargs["forced_bos_token_id"] = forced
         with torch.inference_mode():
             out = self.model.generate(**enc, **kwargs)
-        return [str(t) for t in self.tokenizer.batch_decode(out, skip_special_tokens=True)]
+        ends = end_token_ids(self.model, self.tokenizer)
+        # out[:, 0] is the decoder start token, which is the end token for M2M100/NLLB.
+        return [
+            Output(
+                str(self.tokenizer.decode(row, skip_special_tokens=True)),
+                complete=any(int(t) in ends for t in row[1:]),
+            )
+            for row in out
+        ]
 
 
 class LLMTranslator:
@@ -289,6 +297,12 @@ class TranslationService:
             outputs = self._run_sorted(translator, [s for _, s in segments], lang, target_lang)
             for (job, _), output in zip(segments, outputs, strict=True):
                 job.outputs.append(output)
+                if getattr(output, "complete", True) is False:
+                    label = f"text[{job.text_index}]" if len(texts) > 1 else "text"
+                    result.notes.append(
+                        f"{label}: segment {len(job.outputs)} reached the model's output limit; "
+                        "its translation may be incomplete"
+                    )
             for job in group:
                 result.translations[job.text_index] = render(
                     job.document, job.outputs, joiner=sentence_joiner(target_lang)
@@ -307,7 +321,7 @@ class TranslationService:
                     f"{segment[:60]!r}",
                     param="text",
                 )
-        return [str(t) for t in outputs]
+        return list(outputs)
 
 
 def _runner(translator: SegmentTranslator) -> Callable[[Any, list[Any]], list[Any]]:
