@@ -85,7 +85,8 @@ _PRONOUNS = frozenset(
 _ARTICLE = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
 # An adverbial opener ("During the meeting", "At the same time") is not a party.
 _NOT_A_PARTY = re.compile(
-    r"^(during|at|in|on|after|before|according|since|while|when|as|if|for|with|by|"
+    r"^(during|at|in|on|after|before|according|since|while|when|as|if|for|with|by|today|"
+    r"yesterday|tomorrow|now|currently|meanwhile|also|however|"
     r"в|во|на|по|при|после|до|согласно|кезінде|бойынша)\b",
     re.IGNORECASE,
 )
