@@ -1,0 +1,1 @@
+"""``make bench``: throughput and latency of the service against a naive baseline (issue 4)."""
