@@ -419,6 +419,7 @@ def bench_llm(args: argparse.Namespace, log_dir: Path, rows: list[Row], t0: floa
         "log_level": "WARNING",
     }
     counted: list[tuple[System, LevelResult, int, float | None]] = []
+    skipped: list[Row] = []  # skipped or failed, listed after the measured rows
     for micro in (True, False):
         system = System(
             "service/llm" + ("" if micro else " no-mb"),
@@ -439,7 +440,7 @@ def bench_llm(args: argparse.Namespace, log_dir: Path, rows: list[Row], t0: floa
                     f"QUICK budget ({args.budget_s:.0f} s); run without QUICK to measure it"
                 )
                 print(f"  {system.name}: {note}")
-                rows.append(_empty_row("summarize", "offline-llm", system.name, 4, note))
+                skipped.append(_empty_row("summarize", "offline-llm", system.name, 4, note))
                 continue
             levels = (4,)
         try:
@@ -457,7 +458,7 @@ def bench_llm(args: argparse.Namespace, log_dir: Path, rows: list[Row], t0: floa
             )
         except RuntimeError as exc:
             print(f"  {system.name}: FAILED: {exc}", flush=True)
-            rows.append(_empty_row("summarize", "offline-llm", system.name, 0, f"failed: {exc}"))
+            skipped.append(_empty_row("summarize", "offline-llm", system.name, 0, f"failed: {exc}"))
             continue
         counted += [(system, r, peak, ready) for r, peak, ready in results]
     count = _llm_tokens(args.cache_dir) if counted else None
@@ -474,6 +475,7 @@ def bench_llm(args: argparse.Namespace, log_dir: Path, rows: list[Row], t0: floa
         )
         row.notes.append(f"{result.requests} request(s) of {result.clients} client(s)")
         rows.append(row)
+    rows.extend(skipped)
 
 
 def add_ratios(rows: list[Row]) -> None:
