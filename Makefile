@@ -39,3 +39,19 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# `make eval` scores the service's own engines on ../shared/eval (EVAL_DATA) next to baselines.
+# Quick run: `make eval LIMIT=50` (time-budgeted to ~9 min, BUDGET_S=540); options and metrics
+# are described in evaluation/README.md. Tables go to stdout, details to reports/eval.json.
+EVAL_STAMP := $(VENV)/.eval-installed
+.PHONY: eval
+
+# The eval extra is for developers only, so it is not part of the install that the Dockerfile
+# mirrors (tests/test_packaging.py compares those install steps).
+$(EVAL_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/pip install -e '.[eval]' --quiet
+	touch $(EVAL_STAMP)
+
+eval: $(EVAL_STAMP)
+	LIMIT="$(LIMIT)" LLM_LIMIT="$(LLM_LIMIT)" TLIMIT="$(TLIMIT)" BUDGET_S="$(BUDGET_S)" \
+	STAGES="$(STAGES)" $(BIN)/python -m evaluation
