@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+EVAL_STAMP := $(VENV)/.eval-installed
 HOST ?= 0.0.0.0
 PORT ?= 8000
 
@@ -22,13 +23,14 @@ run: $(STAMP)
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/python -m service.main
 
 lint: $(STAMP)
-	$(BIN)/ruff check service models prompts tests
-	$(BIN)/ruff format --check service models prompts tests
+	$(BIN)/ruff check service models prompts tests benchmarks evaluation
+	$(BIN)/ruff format --check service models prompts tests benchmarks evaluation
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: lint typecheck
+# The tests of evaluation/ need its metric libraries, so `make test` installs the eval extra.
+test: $(EVAL_STAMP) lint typecheck
 	$(BIN)/python -m pytest -q -ra
 
 # Throughput/latency of the service against a naive baseline; table + reports/bench.json.
@@ -43,7 +45,6 @@ clean:
 # `make eval` scores the service's own engines on ../shared/eval (EVAL_DATA) next to baselines.
 # Quick run: `make eval LIMIT=50` (time-budgeted to ~9 min, BUDGET_S=540); options and metrics
 # are described in evaluation/README.md. Tables go to stdout, details to reports/eval.json.
-EVAL_STAMP := $(VENV)/.eval-installed
 .PHONY: eval
 
 # The eval extra is for developers only, so it is not part of the install that the Dockerfile
