@@ -37,7 +37,7 @@ def table(
     for row in cells:
         if len(row) != len(headers):
             raise ValueError(f"row {row} has {len(row)} cells, expected {len(headers)}")
-    widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(headers)]
+    widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
 
     def line(values: Sequence[str]) -> str:
         first = values[0].ljust(widths[0])

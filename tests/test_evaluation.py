@@ -28,12 +28,16 @@ from evaluation import metrics as m  # noqa: E402
 from evaluation.baselines import lead, sentences_of, sumy_summary  # noqa: E402
 from evaluation.budget import Budget, OutOfTime, run_units, time_limit  # noqa: E402
 from evaluation.report import fmt, table  # noqa: E402
+from evaluation.run import GROUNDING_COUNTS as GROUNDING  # noqa: E402
 from evaluation.run import (  # noqa: E402
     QUICK_BUDGET_S,
     QUICK_TLIMIT,
+    ArticleScore,
+    Run,
     Scorer,
     Settings,
     paragraph_check,
+    render,
 )
 from models.figures import find_figures  # noqa: E402
 from models.segmentation import split_sentences  # noqa: E402
@@ -279,14 +283,20 @@ def test_paragraph_helpers() -> None:
 def test_paragraph_check() -> None:
     refs = [f"Предложение номер {i}." for i in range(10)]
     sent_out = dict(enumerate(refs))  # perfect sentence-level output
-    perfect = paragraph_check(
-        "ru", refs, sent_out, [(list(range(10)), [" ".join(refs[:5]), " ".join(refs[5:])])]
-    )
-    assert perfect["paragraphs"] == 2 and perfect["delta"] == 0.0 and perfect["within_0.5"]
-    worse = paragraph_check("ru", refs, sent_out, [(list(range(10)), ["что-то", "иное"])])
+    doc = " ".join(refs[:5]) + "\n\n" + " ".join(refs[5:])
+    perfect = paragraph_check("ru", refs, sent_out, [(list(range(10)), doc)])
+    assert perfect["paragraphs"] == 2 and perfect["documents"] == 1
+    assert perfect["delta"] == 0.0 and perfect["doc_delta"] == 0.0
+    assert perfect["check_level"] == "paragraph" and perfect["within_0.5"]
+    worse = paragraph_check("ru", refs, sent_out, [(list(range(10)), "что-то\n\nиное")])
     assert worse["delta"] < -0.5 and not worse["within_0.5"]
-    lost = paragraph_check("ru", refs, sent_out, [(list(range(10)), ["одна строка"])])
-    assert lost == {"paragraphs": 0, "structure_lost": 1}
+    # an extra blank line inside the output: paragraphs no longer align, the document still does
+    lost = paragraph_check("ru", refs, sent_out, [(list(range(10)), doc.replace(". ", ".\n\n", 1))])
+    assert lost["paragraphs"] == 0 and lost["structure_lost"] == 1
+    assert lost["check_level"] == "document" and lost["doc_delta"] == pytest.approx(0.0)
+    assert lost["within_0.5"]
+    missing = paragraph_check("ru", refs, {0: refs[0]}, [(list(range(10)), doc)])
+    assert missing == {"documents": 0, "paragraphs": 0, "structure_lost": 0}
 
 
 # ----------------------------------------------------------------- tables and settings
@@ -319,6 +329,47 @@ def test_settings_from_env(tmp_path: Path) -> None:
     assert Settings.from_env({"EVAL_DATA": "x/y"}).data == ds.REPO_ROOT / "x" / "y"
     with pytest.raises(ValueError, match="STAGES"):
         Settings.from_env({"STAGES": "summaries,bogus"})
+
+
+def test_render_prints_every_section() -> None:
+    settings = Settings.from_env({"LIMIT": "2"})
+    run = Run(settings, cast(Any, None), None, Budget(None))
+    rouge = {"rouge1": 0.4, "rouge2": 0.2, "rougeL": 0.3}
+    run.scores["cnndm"] = [
+        ArticleScore("a", "lead3", rouge, 0.5, 1.0, 3),
+        ArticleScore("a", "extractive", rouge, 1.0, 0.5, 7, dict.fromkeys(GROUNDING, 1)),
+        ArticleScore("a", "llm", rouge, 0.0, 0.0, 7, dict.fromkeys(GROUNDING, 0), True),
+        ArticleScore("b", "extractive", rouge, 1.0, 0.5, 7, dict.fromkeys(GROUNDING, 1)),
+    ]
+    prf = {"precision": 0.5, "recall": 1.0, "f1": 2 / 3, "tp": 1, "fp": 1, "fn": 0, "n": 4}
+    run.results["requests"] = {
+        "n": 4,
+        "requests": 1,
+        "extractive_by_example": prf,
+        "llm": prf,
+        "extractive_on_llm_subset": prf,
+    }
+    doc = {"documents": 1, "paragraphs": 0, "structure_lost": 1, "doc_delta": -0.2}
+    doc |= {"check_level": "document", "within_0.5": True}
+    run.results["translation"] = {"ru": {"n": 5, "planned": 20, "chrf++": 30.0, "doc": doc}}
+    info = {
+        "date": "2026-01-01",
+        "profile": "offline",
+        "profile_reason": "test",
+        "models": [{"id": "m"}],
+        "machine": {
+            "platform": "p",
+            "cpus_usable": 2,
+            "torch_threads": 1,
+            "loadavg_start": None,
+        },
+    }
+    text = render(run, info)
+    for heading in ("Summaries: CNN/DM", "Key points", "Grounding", "Request detection"):
+        assert heading in text
+    assert "extractive @llm items" in text and "fell back to extractive on 1" in text
+    assert "ok (document)" in text and "5/20" in text
+    assert "Translation" in text and "Stages" in text
 
 
 # ----------------------------------------------------------------- budgets
