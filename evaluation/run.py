@@ -39,7 +39,6 @@ from models.spans import Span
 from models.summarization import StructuredSummary, Summarizer, _Sentence
 from models.translation import TranslationService
 
-log = logging.getLogger("evaluation")
 STAGES = ("summaries", "requests", "translation", "llm")
 # Shares of the remaining budget for the LLM stages, in run order (the last gets the rest).
 STAGE_WEIGHTS = {"requests": 0.2, "translation": 0.4, "llm": 0.4}
@@ -132,6 +131,8 @@ class ArticleScore:
     n_points: int = 0
     grounding: dict[str, int] = field(default_factory=dict)
     fallback: bool = False
+    # The LLM engine's output and warnings (model output, kept in the JSON report only).
+    detail: dict[str, Any] | None = None
 
 
 @dataclass
@@ -196,6 +197,14 @@ def score_engine(
         len(kps),
         scorer.grounding(item.article, result),
         fallback,
+        None
+        if engine != "llm"
+        else {
+            "summary": result.summary,
+            "key_points": [[p.type, p.text] for p in result.key_points],
+            "warnings": result.warnings,
+            "timings_ms": result.timings_ms,
+        },
     )
 
 
@@ -373,6 +382,7 @@ class Run:
             "requests": sum(gold),
             "extractive_by_example": asdict(m.prf(by_example, gold)),
         }
+        by_llm: dict[int, bool] = {}
         if self.summarizer.llm is not None:
             batches = [order[i : i + TYPE_BATCH] for i in range(0, len(order), TYPE_BATCH)]
 
@@ -390,6 +400,17 @@ class Run:
             out["extractive_on_llm_subset"] = asdict(
                 m.prf([by_example[i] for i in typed], sub_gold)
             )
+            by_llm = dict(zip(typed, llm_pred, strict=True))
+        out["predictions"] = [
+            {
+                "source_id": d.source_id,
+                "index": d.index,
+                "gold": d.request,
+                "extractive": by_example[i],
+                "llm": by_llm.get(i),
+            }
+            for i, d in enumerate(devset)
+        ]
         self.results["requests"] = out
 
     # ------------------------------------------------------------- translation

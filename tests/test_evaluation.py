@@ -441,3 +441,21 @@ def test_request_by_example_on_the_few_shot_sentences() -> None:
         ],
     )
     assert got == [True, False, False]
+
+
+def test_requests_stage_without_llm() -> None:
+    from models.errors import ModelUnavailable
+
+    try:
+        from evaluation.run import _embedder_only
+
+        summarizer, _ = _embedder_only("offline", 1)
+    except ModelUnavailable as exc:
+        pytest.skip(f"MiniLM wheel not installed: {exc}")
+    run = Run(Settings.from_env({}), summarizer, None, Budget(None))
+    run.requests(None)
+    out = run.results["requests"]
+    assert out["n"] == len(out["predictions"]) >= 150 and "llm" not in out
+    extractive = out["extractive_by_example"]
+    assert extractive["tp"] + extractive["fn"] == out["requests"]
+    assert all(p["llm"] is None for p in out["predictions"])
