@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from tiny_models import build_tiny_m2m100, build_tiny_marian, build_tiny_nllb, build_tiny_qwen2
 
+from models.manifest import ModelSpec
 from service.main import create_app
 from service.settings import Settings
 
@@ -97,6 +98,21 @@ def client(tiny_settings: Settings) -> Iterator[TestClient]:
     """The app on tiny models, lifespan run (models loaded once for the session)."""
     with TestClient(create_app(tiny_settings)) as test_client:
         yield test_client
+
+
+def translation_spec(family: str, pairs: tuple[str, ...] = ("*",)) -> ModelSpec:
+    """A manifest row for a tiny translation model (for tests that load one directly)."""
+    return ModelSpec(
+        id=f"tiny/{family}",
+        task="translation",
+        family=family,
+        languages=("en", "ru", "kk", "zh"),
+        licence="test",
+        size="",
+        quality="",
+        source={"kind": "local"},
+        pairs=pairs,
+    )
 
 
 def assert_error(response: object, status: int, kind: str, *, param: str | None = None) -> dict:

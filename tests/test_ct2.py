@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 import torch
+from conftest import translation_spec
 from fastapi.testclient import TestClient
 from tiny_models import CORPUS, SAMPLE_TEXTS
 from transformers import AutoModelForSeq2SeqLM
 
 import models.ct2 as ct2
 from models.ct2 import CT2Translator
-from models.manifest import ModelSpec
 from models.translation import GenerationOptions, Seq2SeqTranslator
 from service.main import create_app
 from service.settings import Settings
@@ -28,20 +28,6 @@ CASES = [
     ("marian", "en", "ru", ("en-ru",)),
 ]
 LANG_TOKEN = {("nllb", "kk"): "kaz_Cyrl", ("m2m100", "kk"): "__kk__"}
-
-
-def _spec(family: str, pairs: tuple[str, ...]) -> ModelSpec:
-    return ModelSpec(
-        id=f"tiny/{family}",
-        task="translation",
-        family=family,
-        languages=("en", "ru", "kk", "zh"),
-        licence="test",
-        size="",
-        quality="",
-        source={"kind": "local"},
-        pairs=pairs,
-    )
 
 
 def _texts(lang: str) -> list[str]:
@@ -56,7 +42,7 @@ def ct2_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _pair(
     model_dir: Path, family: str, pairs: tuple[str, ...], cache: Path, options: GenerationOptions
 ) -> tuple[Seq2SeqTranslator, CT2Translator]:
-    spec = _spec(family, pairs)
+    spec = translation_spec(family, pairs)
     torch_t = Seq2SeqTranslator.load(
         spec, str(model_dir), device="cpu", dtype=torch.float32, options=options
     )
@@ -106,7 +92,7 @@ def test_int8_forces_the_target_language(
     pairs: tuple[str, ...],
 ) -> None:
     translator = CT2Translator.load(
-        _spec(family, pairs),
+        translation_spec(family, pairs),
         str(tiny_root / family),
         device="cpu",
         cache_dir=ct2_cache,
@@ -133,7 +119,7 @@ def test_int8_forces_the_target_language(
 def test_unknown_family_is_refused() -> None:
     with pytest.raises(ValueError, match="unsupported seq2seq family"):
         CT2Translator(
-            _spec("t5", ("*",)),
+            translation_spec("t5", ("*",)),
             None,
             None,  # type: ignore[arg-type]
             options=GenerationOptions(),
@@ -171,7 +157,7 @@ def test_conversion_is_cached_and_atomic(
     shutil.copytree(tiny_root / "marian", model_dir)
     cache = tmp_path / "cache"
     calls: list[str] = []
-    spec = _spec("marian", ("en-ru",))
+    spec = translation_spec("marian", ("en-ru",))
 
     def load() -> CT2Translator:
         return CT2Translator.load(

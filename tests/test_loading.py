@@ -9,24 +9,10 @@ from pathlib import Path
 
 import pytest
 import torch
+from conftest import translation_spec
 
 from models.llm import CausalLM
-from models.manifest import ModelSpec
 from models.translation import GenerationOptions, Seq2SeqTranslator
-
-
-def _spec(family: str, pairs: tuple[str, ...] = ("*",)) -> ModelSpec:
-    return ModelSpec(
-        id=f"tiny/{family}",
-        task="translation",
-        family=family,
-        languages=("en", "ru", "kk", "zh"),
-        licence="test",
-        size="",
-        quality="",
-        source={"kind": "local"},
-        pairs=pairs,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +35,7 @@ def test_seq2seq_forces_the_target_language(
     tiny_root: Path, family: str, target: str, code: str
 ) -> None:
     translator = Seq2SeqTranslator.load(
-        _spec(family),
+        translation_spec(family),
         str(tiny_root / family),
         device="cpu",
         dtype=torch.float32,
@@ -71,7 +57,7 @@ def test_seq2seq_forces_the_target_language(
 
 def test_marian_translates_without_language_tokens(tiny_root: Path) -> None:
     translator = Seq2SeqTranslator.load(
-        _spec("marian", ("en-ru",)),
+        translation_spec("marian", ("en-ru",)),
         str(tiny_root / "marian"),
         device="cpu",
         dtype=torch.float32,
@@ -86,7 +72,9 @@ def test_marian_translates_without_language_tokens(tiny_root: Path) -> None:
 
 def test_unknown_seq2seq_family_is_refused(tiny_root: Path) -> None:
     with pytest.raises(ValueError, match="unsupported seq2seq family"):
-        Seq2SeqTranslator(_spec("t5"), None, None, device="cpu", options=GenerationOptions())  # type: ignore[arg-type]
+        Seq2SeqTranslator(
+            translation_spec("t5"), None, None, device="cpu", options=GenerationOptions()
+        )  # type: ignore[arg-type]
 
 
 def test_constrained_json_always_parses_or_is_reported(qwen: CausalLM) -> None:
