@@ -13,6 +13,7 @@ Settings come from the environment (see ``Settings.from_env`` and evaluation/REA
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -34,6 +35,7 @@ from evaluation.budget import Budget, StageResult, run_units
 from evaluation.report import git_commit, loadavg, machine_info, now_iso, pct, table
 from models.errors import InferenceError
 from models.figures import find_figures
+from models.langdetect import LanguageDetector
 from models.segmentation import sentence_joiner
 from models.spans import Span
 from models.summarization import StructuredSummary, Summarizer, _Sentence
@@ -436,6 +438,18 @@ def _bind(fn: Callable[..., Any], arg: Any) -> Callable[[], Any]:
     return lambda: fn(arg)
 
 
+def target_share(detector: LanguageDetector, outputs: Sequence[str], lang: str) -> float | None:
+    """Share of outputs that the service's own language detector reads as ``lang``."""
+    if not outputs:
+        return None
+    hits = 0
+    for text in outputs:
+        # UnsupportedLanguage: no letters, or a language the service does not serve
+        with contextlib.suppress(InferenceError):
+            hits += detector.detect(text).lang == lang
+    return hits / len(outputs)
+
+
 def request_by_example(summarizer: Summarizer, texts: Sequence[str]) -> list[bool]:
     """The extractive engine's typing (nearest few-shot example) of each sentence: request?"""
     sentences, figures = _as_document(texts)
@@ -754,6 +768,7 @@ def render(run: Run, info: Mapping[str, Any]) -> str:
                     f"{r['n']}/{r['planned']}",
                     r.get("chrf++"),
                     r.get("bleu"),
+                    pct(r.get("in_target_lang")),
                     f"{d['paragraphs']}/{d['documents']}/{d['structure_lost']}",
                     d.get("chrf++_sentences_joined"),
                     d.get("chrf++_paragraphs"),
@@ -770,6 +785,7 @@ def render(run: Run, info: Mapping[str, Any]) -> str:
                     "sents",
                     "chrF++",
                     "BLEU",
+                    "in lang%",
                     "par/doc/lost",
                     "chrF++ sent",
                     "chrF++ para",
@@ -781,6 +797,8 @@ def render(run: Run, info: Mapping[str, Any]) -> str:
                 digits=2,
                 notes=[
                     "sacreBLEU corpus scores; chrF++ = CHRF(word_order=2); BLEU tokenize=zh for zh",
+                    "in lang: sentence outputs that the service's language detector reads as the "
+                    "target language",
                     f"check: {PARAGRAPH_SENTENCES} sentences per paragraph, {DOC_PARAGRAPHS} "
                     "paragraphs per document joined by a blank line, translated as one text;",
                     "chrF++ of the sentence outputs joined vs that translation, per paragraph;",

@@ -351,7 +351,9 @@ def test_render_prints_every_section() -> None:
     }
     doc = {"documents": 1, "paragraphs": 0, "structure_lost": 1, "doc_delta": -0.2}
     doc |= {"check_level": "document", "within_0.5": True}
-    run.results["translation"] = {"ru": {"n": 5, "planned": 20, "chrf++": 30.0, "doc": doc}}
+    run.results["translation"] = {
+        "ru": {"n": 5, "planned": 20, "chrf++": 30.0, "in_target_lang": 0.8, "doc": doc}
+    }
     info = {
         "date": "2026-01-01",
         "profile": "offline",
@@ -368,7 +370,7 @@ def test_render_prints_every_section() -> None:
     for heading in ("Summaries: CNN/DM", "Key points", "Grounding", "Request detection"):
         assert heading in text
     assert "extractive @llm items" in text and "fell back to extractive on 1" in text
-    assert "ok (document)" in text and "5/20" in text
+    assert "ok (document)" in text and "5/20" in text and "80.0" in text
     assert "Translation" in text and "Stages" in text
 
 
@@ -459,3 +461,13 @@ def test_requests_stage_without_llm() -> None:
     extractive = out["extractive_by_example"]
     assert extractive["tp"] + extractive["fn"] == out["requests"]
     assert all(p["llm"] is None for p in out["predictions"])
+
+
+def test_target_share() -> None:
+    from evaluation.run import target_share
+    from models.langdetect import LanguageDetector
+
+    detector = LanguageDetector()
+    outputs = ["Сегодня в Астане прошла встреча министров.", "The ministers met today.", "123"]
+    assert target_share(detector, outputs, "ru") == pytest.approx(1 / 3)
+    assert target_share(detector, [], "ru") is None
