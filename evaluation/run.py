@@ -431,6 +431,9 @@ class Run:
                 share = max(0.0, left / (len(langs) - n))
             refs = ds.load_flores(self.settings.data, lang)[: self.settings.tlimit]
             out[lang] = translate_lang(service, lang, source, refs, share, self.stages, self.errors)
+            out[lang]["in_target_lang"] = target_share(
+                self.summarizer.detector, out[lang]["outputs"]["sentences"], lang
+            )
         self.results["translation"] = out
 
 

@@ -471,3 +471,29 @@ def test_target_share() -> None:
     outputs = ["Сегодня в Астане прошла встреча министров.", "The ministers met today.", "123"]
     assert target_share(detector, outputs, "ru") == pytest.approx(1 / 3)
     assert target_share(detector, [], "ru") is None
+
+
+class _EchoTranslation:
+    """Stands in for the TranslationService: returns the English input unchanged."""
+
+    def translate(self, texts: list[str], *, target_lang: str, source_lang: str) -> Any:
+        return SimpleNamespace(translations=list(texts))
+
+
+@needs_data
+def test_translation_stage_end_to_end_with_an_echo_service() -> None:
+    from models.langdetect import LanguageDetector
+
+    settings = Settings.from_env({"LIMIT": "1", "TLIMIT": "10", "EVAL_DATA": str(DATA)})
+    summarizer = cast(Any, SimpleNamespace(detector=LanguageDetector()))
+    run = Run(settings, summarizer, cast(Any, _EchoTranslation()), Budget(None))
+    run.translate(None)
+    out = run.results["translation"]
+    assert set(out) == {"ru", "kk", "zh"}
+    ru = out["ru"]
+    assert ru["n"] == ru["planned"] == 10 and ru["in_target_lang"] == 0.0  # English came back
+    assert ru["chrf++"] < 30
+    doc = ru["doc"]
+    assert (doc["documents"], doc["paragraphs"], doc["structure_lost"]) == (1, 2, 0)
+    assert doc["delta"] == pytest.approx(0.0) and doc["within_0.5"]
+    assert [s.done for s in run.stages] == [3, 3, 3]
