@@ -673,7 +673,7 @@ def render(run: Run, info: Mapping[str, Any]) -> str:
         f"load avg at start {info['machine']['loadavg_start']}",
         f"settings: LIMIT={s.limit} LLM_LIMIT={s.llm_limit} TLIMIT={s.tlimit} "
         f"BUDGET_S={s.budget_s} STAGES={','.join(s.stages)}",
-        f"data: {s.data}",
+        f"data: {s.data}; code: git {info.get('git_commit')}",
     ]
     parts = ["\n".join(head)]
     systems = [*BASELINES, "extractive", "llm"]
@@ -859,6 +859,7 @@ def main(env: Mapping[str, str] | None = None) -> int:
         return 2
     started = time.perf_counter()
     budget = Budget(settings.budget_s)
+    commit = git_commit(ds.REPO_ROOT)  # at the start: the code the models were imported from
     machine = machine_info()
     summarizer, translation, info, close = load(settings)
     load_s = time.perf_counter() - started
@@ -873,7 +874,7 @@ def main(env: Mapping[str, str] | None = None) -> int:
         "date": now_iso(),
         "duration_s": round(time.perf_counter() - started, 1),
         "load_s": round(load_s, 1),
-        "git_commit": git_commit(ds.REPO_ROOT),
+        "git_commit": commit,
         "machine": machine,
         **info,
         "settings": {**asdict(settings), "data": str(settings.data), "out": str(settings.out)},
@@ -893,7 +894,7 @@ def main(env: Mapping[str, str] | None = None) -> int:
         **run.results,
         "errors": run.errors,
     }
-    print(render(run, {**info, "date": report["date"], "machine": machine}))
+    print(render(run, {**info, "date": report["date"], "machine": machine, "git_commit": commit}))
     print(
         f"\ntotal {report['duration_s']} s (model load {report['load_s']} s); "
         f"load avg at end {machine['loadavg_end']}; report: {settings.out}"
