@@ -68,8 +68,9 @@ class CausalLM:
         self._grammar_lock = threading.Lock()
         self._compiler: Any = None
         self._grammars: dict[str, Any] = {}
-        # Touched only from the scoring batcher's worker (or under its direct-mode lock).
-        self._prefixes: dict[str, tuple[Any, int]] = {}
+        # Prefix KV caches, shared by the scoring and generation workers.
+        self._prefix_lock = threading.Lock()
+        self._prefixes: dict[str, tuple[Any, list[int]]] = {}
         self.configure_batching(batching or BatchConfig(enabled=False))
 
     def configure_batching(self, config: BatchConfig) -> None:
@@ -108,6 +109,14 @@ class CausalLM:
         )
         return str(rendered)
 
+    def chat_prefix(self, messages: Sequence[Message]) -> str:
+        """The rendering of ``messages`` that every longer conversation starting with them
+        starts with: pass it as ``prefix`` to ``generate`` to reuse its KV cache."""
+        rendered = self.tokenizer.apply_chat_template(
+            list(messages), tokenize=False, add_generation_prompt=False
+        )
+        return str(rendered)
+
     def generate(
         self,
         prompts: Sequence[str],
@@ -116,23 +125,38 @@ class CausalLM:
         schema: dict[str, Any] | None = None,
         batch_size: int = 8,
         no_repeat_ngram_size: int = 0,
+        prefix: str | None = None,
     ) -> list[str]:
         """Greedy-generate a completion for each prompt, in input order.
 
         With ``schema`` the output is constrained to JSON matching it. Prompts are run in
-        length-sorted batches so that padding stays small.
+        length-sorted batches so that padding stays small. ``prefix`` is text that every
+        prompt starts with (instructions, few-shot examples): it is encoded once per process
+        and its KV cache reused, so each request only pays for its own tokens. A prefix that
+        some prompt does not start with is ignored.
         """
         del batch_size  # the batcher's max_batch_size / max_batch_tokens decide
-        key = (json.dumps(schema) if schema is not None else None, no_repeat_ngram_size)
-        payloads = [(prompt, max_new_tokens) for prompt in prompts]
-        costs = [self.count_tokens(prompt) + max_new_tokens for prompt in prompts]
+        # Every row needs at least one token of its own after the prefix.
+        if prefix is not None and not (
+            prefix and all(p.startswith(prefix) and len(p) > len(prefix) for p in prompts)
+        ):
+            log.warning("generate(): prefix is not shared by every prompt; not cached")
+            prefix = None
+        key = (
+            json.dumps(schema) if schema is not None else None,
+            no_repeat_ngram_size,
+            prefix,
+        )
+        cut = len(prefix) if prefix else 0
+        payloads = [(prompt[cut:], max_new_tokens) for prompt in prompts]
+        costs = [self.count_tokens(prompt[cut:]) + max_new_tokens for prompt in prompts]
         return list(self.generation_batcher.map(key, payloads, costs))
 
     def _run_generate(self, key: Any, payloads: list[Any]) -> list[Any]:
-        schema_json, no_repeat = key
+        schema_json, no_repeat, prefix = key
         schema = json.loads(schema_json) if schema_json is not None else None
         return self._generate_batch(
-            [p for p, _ in payloads], [n for _, n in payloads], schema, no_repeat
+            [p for p, _ in payloads], [n for _, n in payloads], schema, no_repeat, prefix
         )
 
     def _generate_batch(
@@ -141,10 +165,16 @@ class CausalLM:
         max_new: list[int],
         schema: dict[str, Any] | None,
         no_repeat_ngram_size: int,
+        prefix: str | None = None,
     ) -> list[Output]:
-        """One ``generate()`` for rows with their own budgets (cut to each row's budget)."""
-        enc = self.tokenizer(prompts, return_tensors="pt", padding=True, add_special_tokens=False)
-        enc = enc.to(self.device)
+        """One ``generate()`` for rows with their own budgets (cut to each row's budget).
+
+        With ``prefix`` the rows are the prompts' remainders after it: each row becomes
+        ``prefix + pads + remainder`` with the pads masked out ("middle" padding), and the
+        prefix's cached KV is copied into every row, so ``generate()`` only runs the
+        remainders. Positions come from the attention mask, so a row's logits equal those of
+        its unpadded prompt.
+        """
         kwargs: dict[str, Any] = {
             "max_new_tokens": max(max_new),
             "do_sample": False,
@@ -159,8 +189,16 @@ class CausalLM:
             # One processor per generate() call: it keeps per-row matcher state.
             kwargs["logits_processor"] = [LogitsProcessor([grammar] * len(prompts))]
         with torch.inference_mode():
-            out = self.model.generate(**enc, **kwargs)
-        new_tokens = out[:, enc["input_ids"].shape[1] :]
+            if prefix:
+                ids, mask, kwargs["cache"] = self._with_prefix(prefix, prompts)
+            else:
+                enc = self.tokenizer(
+                    prompts, return_tensors="pt", padding=True, add_special_tokens=False
+                )
+                ids, mask = enc["input_ids"], enc["attention_mask"]
+            ids, mask = ids.to(self.device), mask.to(self.device)
+            out = self.model.generate(input_ids=ids, attention_mask=mask, **kwargs)
+        new_tokens = out[:, ids.shape[1] :]
         ends = end_token_ids(self.model, self.tokenizer)
         return [
             Output(
@@ -170,12 +208,35 @@ class CausalLM:
             for row, budget in zip(new_tokens, max_new, strict=True)
         ]
 
+    def _with_prefix(
+        self, prefix: str, remainders: list[str]
+    ) -> tuple[torch.Tensor, torch.Tensor, Any]:
+        """Input ids, attention mask and a per-row copy of the prefix's KV cache."""
+        prefix_cache, p_ids = self._prefix_cache(prefix)
+        p_len = len(p_ids)
+        rows = [self.tokenizer.encode(r, add_special_tokens=False) for r in remainders]
+        width = max(len(r) for r in rows)
+        pad = int(self.tokenizer.pad_token_id or 0)
+        ids = torch.tensor([[*p_ids, *([pad] * (width - len(r))), *r] for r in rows])
+        mask = torch.tensor([[1] * p_len + [0] * (width - len(r)) + [1] * len(r) for r in rows])
+        cache = copy.deepcopy(prefix_cache)
+        cache.batch_repeat_interleave(len(rows))
+        return ids, mask, cache
+
     def generate_json(
-        self, prompts: Sequence[str], *, schema: dict[str, Any], max_new_tokens: int
+        self,
+        prompts: Sequence[str],
+        *,
+        schema: dict[str, Any],
+        max_new_tokens: int,
+        prefix: str | None = None,
     ) -> list[dict[str, Any] | None]:
         """Schema-constrained generation, parsed; ``None`` where the JSON did not close."""
         parsed: list[dict[str, Any] | None] = []
-        for text in self.generate(prompts, max_new_tokens=max_new_tokens, schema=schema):
+        outputs = self.generate(
+            prompts, max_new_tokens=max_new_tokens, schema=schema, prefix=prefix
+        )
+        for text in outputs:
             try:
                 value = json.loads(text)
             except json.JSONDecodeError:
@@ -238,7 +299,8 @@ class CausalLM:
         # token's hidden state, so no per-row position juggling is needed.
         batch = torch.tensor([x + [pad] * (width - len(x)) for x in ids], device=self.device)
         with torch.inference_mode():
-            prefix_cache, p_len = self._prefix_cache(prefix)
+            prefix_cache, prefix_ids = self._prefix_cache(prefix)
+            p_len = len(prefix_ids)
             cache = copy.deepcopy(prefix_cache)
             cache.batch_repeat_interleave(len(ids))
             mask = torch.ones((len(ids), p_len + width), dtype=torch.long, device=self.device)
@@ -255,15 +317,22 @@ class CausalLM:
             probs = (rows @ head.T).float().softmax(-1)
         return [list(map(float, row)) for row in probs.tolist()]
 
-    def _prefix_cache(self, prefix: str) -> tuple[Any, int]:
-        """KV cache of an encoded prefix, kept for the few prompts that recur (instructions)."""
-        if prefix not in self._prefixes:
-            ids = self.tokenizer(prefix, return_tensors="pt", add_special_tokens=False)
-            ids = ids["input_ids"].to(self.device)
-            out = self.model.base_model(input_ids=ids, use_cache=True)
-            # transformers 5.24 renamed the output field; older 5.x only has past_key_values.
-            cache = out["cache"] if "cache" in out else out.past_key_values  # noqa: SIM401 - .get() would touch the deprecated field
-            if len(self._prefixes) >= 4:
-                self._prefixes.pop(next(iter(self._prefixes)))
-            self._prefixes[prefix] = (cache, int(ids.shape[1]))
-        return self._prefixes[prefix]
+    def _prefix_cache(self, prefix: str) -> tuple[Any, list[int]]:
+        """KV cache and token ids of an encoded prefix (the few prompts that recur).
+
+        Shared by the scoring and generation workers, hence the lock; callers copy the
+        cache before extending it.
+        """
+        with self._prefix_lock:
+            if prefix not in self._prefixes:
+                ids = self.tokenizer.encode(prefix, add_special_tokens=False)
+                with torch.inference_mode():
+                    out = self.model.base_model(
+                        input_ids=torch.tensor([ids], device=self.device), use_cache=True
+                    )
+                # transformers 5.24 renamed the output field; older 5.x only has past_key_values.
+                cache = out["cache"] if "cache" in out else out.past_key_values  # noqa: SIM401 - .get() would touch the deprecated field
+                if len(self._prefixes) >= 8:
+                    self._prefixes.pop(next(iter(self._prefixes)))
+                self._prefixes[prefix] = (cache, ids)
+            return self._prefixes[prefix]

@@ -117,3 +117,50 @@ def test_label_scores_match_a_plain_forward_pass(qwen: CausalLM) -> None:
         expected = logits[first].softmax(-1).tolist()
         assert row == pytest.approx(expected, abs=1e-4)
         assert sum(row) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_prefix_cached_generation_matches_plain_generation(qwen: CausalLM) -> None:
+    """Middle padding after a cached prefix must give each row the logits of its own prompt."""
+    head = [
+        {"role": "system", "content": "You label sentences with care."},
+        {"role": "user", "content": "An example sentence."},
+        {"role": "assistant", "content": "statement"},
+    ]
+    prefix = qwen.chat_prefix(head)
+    tails = ["x", "A much longer sentence with many more words in it than the first."]
+    prompts_ = [qwen.chat([*head, {"role": "user", "content": t}]) for t in tails]
+    assert all(p.startswith(prefix) for p in prompts_)
+    gen = {"max_new_tokens": 6, "do_sample": False, "pad_token_id": qwen.tokenizer.pad_token_id}
+    gen |= {"output_scores": True, "return_dict_in_generate": True}
+    ids, mask, cache = qwen._with_prefix(prefix, [p[len(prefix) :] for p in prompts_])
+    assert mask[0].tolist().count(0) > 0  # the short row really is padded in the middle
+    with torch.inference_mode():
+        batched = qwen.model.generate(input_ids=ids, attention_mask=mask, cache=cache, **gen)
+    scores = torch.stack(batched.scores, 1)
+    for row, prompt in enumerate(prompts_):
+        plain_ids = ids[row][mask[row].bool()].unsqueeze(0)
+        assert qwen.tokenizer.decode(plain_ids[0]) == prompt  # the row, pads removed
+        with torch.inference_mode():
+            plain = qwen.model.generate(
+                input_ids=plain_ids, attention_mask=torch.ones_like(plain_ids), **gen
+            )
+        assert torch.allclose(scores[row], torch.stack(plain.scores, 1)[0], atol=1e-4)
+        assert (
+            batched.sequences[row, ids.shape[1] :].tolist()
+            == plain.sequences[0, plain_ids.shape[1] :].tolist()
+        )
+    # the public path gives the same text with and without the prefix cache
+    assert qwen.generate(prompts_, max_new_tokens=6, prefix=prefix) == qwen.generate(
+        prompts_, max_new_tokens=6
+    )
+
+
+def test_a_prefix_not_shared_by_every_prompt_is_ignored(qwen: CausalLM) -> None:
+    prompt = qwen.chat([{"role": "user", "content": "Hello."}])
+    assert qwen.generate([prompt], max_new_tokens=3, prefix="not a prefix") == qwen.generate(
+        [prompt], max_new_tokens=3
+    )
+    # a prompt that is all prefix has no token of its own to start from
+    assert qwen.generate([prompt], max_new_tokens=3, prefix=prompt) == qwen.generate(
+        [prompt], max_new_tokens=3
+    )
