@@ -175,12 +175,10 @@ class LLMTranslator:
             source_language=language_name(source_lang),
             target_language=language_name(target_lang),
         )
+        head = [{"role": "system", "content": system}]
         chats = [
             self.llm.chat(
-                [
-                    {"role": "system", "content": system},
-                    {"role": "user", "content": prompts.render("translate_user", text=text)},
-                ]
+                [*head, {"role": "user", "content": prompts.render("translate_user", text=text)}]
             )
             for text in texts
         ]
@@ -188,9 +186,26 @@ class LLMTranslator:
         # Kazakh and Chinese take more tokens than English for the same content.
         # Small models fall into loops ("жана жана жана ...") in languages they know poorly;
         # forbidding repeated 4-grams stops the loop without touching normal text.
-        return self.llm.generate(
-            chats, max_new_tokens=3 * longest + 16, batch_size=len(chats), no_repeat_ngram_size=4
+        outputs = self.llm.generate(
+            chats,
+            max_new_tokens=3 * longest + 16,
+            no_repeat_ngram_size=4,
+            prefix=self.llm.chat_prefix(head),
         )
+        return [_first_block(out, text) for out, text in zip(outputs, texts, strict=True)]
+
+
+def _first_block(output: str, source: str) -> str:
+    """The translation without what a chat model appends after it.
+
+    Segments are single sentences or packed sentences of one paragraph (no line breaks), so a
+    line break in the output starts a remark ("Note: ...", a second version) or a loop, not
+    more translation; the paragraph structure is restored by the document renderer.
+    """
+    text = output.strip()
+    if "\n" in source or "\n" not in text:
+        return text
+    return next(line.strip() for line in text.splitlines() if line.strip())
 
 
 @dataclass

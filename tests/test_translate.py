@@ -7,6 +7,8 @@ import re
 from conftest import assert_error
 from fastapi.testclient import TestClient
 
+from models.translation import _first_block
+
 RU = "Министр иностранных дел провёл встречу с послом. Стороны обсудили торговлю."
 KK = "Қазақстан мен Қытай арасындағы сауда өсіп келеді. Тараптар келісімге қол қойды."
 ZH = "中国是哈萨克斯坦最大的贸易伙伴。双方讨论了贸易问题。"
@@ -160,3 +162,12 @@ def test_malformed_json_and_wrong_content_type(client: TestClient) -> None:
         "/translate", json={"text": "Still here.", "target_lang": "ru", "source_lang": "en"}
     )
     assert r.status_code == 200
+
+
+def test_llm_translation_keeps_the_first_block_only() -> None:
+    assert _first_block("Привет, мир.\n\nNote: this is a greeting.", "Hello, world.") == (
+        "Привет, мир."
+    )
+    assert _first_block("  Привет, мир. ", "Hello, world.") == "Привет, мир."
+    # a source with line breaks keeps them
+    assert _first_block("Один.\nДва.", "One.\nTwo.") == "Один.\nДва."
