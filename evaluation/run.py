@@ -38,7 +38,7 @@ from models.figures import find_figures
 from models.langdetect import LanguageDetector
 from models.segmentation import sentence_joiner
 from models.spans import Span
-from models.summarization import StructuredSummary, Summarizer, _Sentence
+from models.summarization import StructuredSummary, Summarizer, _Sentence, llm_type
 from models.translation import TranslationService
 
 STAGES = ("summaries", "requests", "translation", "llm")
@@ -379,26 +379,37 @@ class Run:
         texts = [d.text for d in devset]
         gold = [d.request for d in devset]
         by_example = request_by_example(self.summarizer, texts)
+        example_scores = request_scores_by_example(self.summarizer, texts)
+        options = self.summarizer.options
         out: dict[str, Any] = {
             "n": len(devset),
             "requests": sum(gold),
+            "thresholds": {
+                "extractive": options.request_threshold,
+                "llm": options.llm_request_threshold,
+            },
             "extractive_by_example": asdict(m.prf(by_example, gold)),
+            "extractive_sweep": sweep(example_scores, gold),
         }
         by_llm: dict[int, bool] = {}
+        llm_scores: dict[int, float] = {}
         if self.summarizer.llm is not None:
             batches = [order[i : i + TYPE_BATCH] for i in range(0, len(order), TYPE_BATCH)]
 
-            def unit(batch: list[int]) -> tuple[list[int], list[bool]]:
+            def unit(batch: list[int]) -> tuple[list[int], list[tuple[bool, float]]]:
                 return batch, request_by_llm(self.summarizer, [texts[i] for i in batch])
 
             units = [_bind(unit, b) for b in batches]
             stage = run_units("llm sentence typing (dev set)", units, allowance)
             self.stages.append(stage)
             typed = [i for b, _ in stage.results for i in b]
-            llm_pred = [p for _, preds in stage.results for p in preds]
+            llm_pred = [p for _, preds in stage.results for p, _ in preds]
+            llm_score = [s for _, preds in stage.results for _, s in preds]
             sub_gold = [gold[i] for i in typed]
             out["llm_typed"] = len(typed)
             out["llm"] = asdict(m.prf(llm_pred, sub_gold))
+            out["llm_sweep"] = sweep(llm_score, sub_gold)
+            llm_scores = dict(zip(typed, llm_score, strict=True))
             out["extractive_on_llm_subset"] = asdict(
                 m.prf([by_example[i] for i in typed], sub_gold)
             )
@@ -409,7 +420,9 @@ class Run:
                 "index": d.index,
                 "gold": d.request,
                 "extractive": by_example[i],
+                "extractive_p": round(example_scores[i], 4),
                 "llm": by_llm.get(i),
+                "llm_p": None if i not in llm_scores else round(llm_scores[i], 4),
             }
             for i, d in enumerate(devset)
         ]
@@ -454,17 +467,34 @@ def target_share(detector: LanguageDetector, outputs: Sequence[str], lang: str) 
 
 
 def request_by_example(summarizer: Summarizer, texts: Sequence[str]) -> list[bool]:
-    """The extractive engine's typing (nearest few-shot example) of each sentence: request?"""
+    """The extractive engine's typing of each sentence: request?"""
     sentences, figures = _as_document(texts)
     vectors = summarizer.embedder.encode(list(texts))
     types = summarizer._types_by_example(vectors, sentences, figures)
     return [t == "request" for t, _ in types]
 
 
-def request_by_llm(summarizer: Summarizer, texts: Sequence[str]) -> list[bool]:
-    """The LLM engine's typing (calibrated label probabilities): argmax is ``request``?"""
-    probs = summarizer._type_probabilities(list(texts))
-    return [int(row.argmax()) == 0 for row in probs]
+def request_scores_by_example(summarizer: Summarizer, texts: Sequence[str]) -> list[float]:
+    """The extractive engine's request classifier: P(request) per sentence."""
+    vectors = summarizer.embedder.encode(list(texts))
+    return [float(p) for p in summarizer.requests_by_example.probabilities(vectors)]
+
+
+def request_by_llm(summarizer: Summarizer, texts: Sequence[str]) -> list[tuple[bool, float]]:
+    """The LLM engine's typing (request detector + calibrated labels): request?, and the
+    request detector's own P(request) for the threshold sweep."""
+    assert summarizer.requests_by_llm is not None
+    scores = summarizer.requests_by_llm.probabilities(list(texts))
+    probs = summarizer.type_probabilities(list(texts), request_scores=scores)
+    return [(llm_type(row) == "request", float(p)) for row, p in zip(probs, scores, strict=True)]
+
+
+def sweep(scores: Sequence[float], gold: Sequence[bool]) -> dict[str, dict[str, Any]]:
+    """Precision/recall of ``score >= t`` for a range of thresholds ``t``."""
+    return {
+        f"{t:.1f}": asdict(m.prf([s >= t for s in scores], gold))
+        for t in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+    }
 
 
 def _as_document(texts: Sequence[str]) -> tuple[list[_Sentence], list[Any]]:
@@ -747,9 +777,16 @@ def render(run: Run, info: Mapping[str, Any]) -> str:
         )
     req = run.results.get("requests")
     if req:
-        rows = [_prf_row("extractive (nearest example)", req["extractive_by_example"])]
+        limits = req["thresholds"]
+        rows = [
+            _prf_row(
+                f"extractive (classifier, p>={limits['extractive']})", req["extractive_by_example"]
+            )
+        ]
+        rows += [_prf_row(f"  classifier p>={t}", r) for t, r in req["extractive_sweep"].items()]
         if "llm" in req:
-            rows.append(_prf_row("llm (calibrated typing)", req["llm"]))
+            rows.append(_prf_row(f"llm (detector, p>={limits['llm']})", req["llm"]))
+            rows += [_prf_row(f"  detector p>={t}", r) for t, r in req["llm_sweep"].items()]
             rows.append(_prf_row("  extractive @llm sentences", req["extractive_on_llm_subset"]))
         parts.append(
             table(

@@ -31,6 +31,7 @@ from models.figures import Dateline, Figure, find_dateline, find_figures, number
 from models.langdetect import LanguageDetector
 from models.languages import language_name
 from models.llm import CausalLM
+from models.requests import ExampleRequestClassifier, LLMRequestClassifier
 from models.segmentation import sentence_joiner, split_sentences
 from models.spans import Span
 from models.translation import TranslationService
@@ -38,6 +39,7 @@ from models.translation import TranslationService
 log = logging.getLogger(__name__)
 
 PointType = Literal["request", "agreement", "statement", "event", "figure"]
+# "request" comes first: type_probabilities() and llm_type() rely on its column being 0.
 POINT_TYPES: tuple[PointType, ...] = ("request", "agreement", "statement", "event", "figure")
 Engine = Literal["auto", "llm", "extractive"]
 # Pronouns are never an acceptable actor or target: the point must name the party.
@@ -91,6 +93,8 @@ _NOT_A_PARTY = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Longest sentence the LLM may write into the summary list (longer ones are cut by the schema).
+SUMMARY_ITEM_CHARS = 320
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,11 @@ class SummarizerOptions:
     ground_threshold: float = 0.55
     lexical_ground_threshold: float = 0.5
     request_bonus: float = 0.6
+    # P(request) at or above which a sentence is typed a request (models/requests.py): the
+    # embedding classifier's alone (extractive engine), both detectors' (LLM engine). Tuned on
+    # evaluation/request_devset.jsonl; evaluation/README.md has the sweep.
+    request_threshold: float = 0.5
+    llm_request_threshold: float = 0.75
     agreement_bonus: float = 0.35
     figure_bonus: float = 0.3
     headline_max_words: int = 18
@@ -199,6 +208,8 @@ class Summarizer:
         self.translation = translation
         self.model_ids = model_ids
         self.options = options or SummarizerOptions()
+        self.requests_by_example = ExampleRequestClassifier(embedder)
+        self.requests_by_llm = LLMRequestClassifier(llm) if llm is not None else None
 
     # ----------------------------------------------------------------- public entry point
 
@@ -315,10 +326,16 @@ class Summarizer:
         sentences, vectors, figures = article.sentences, article.vectors, article.figures
         title, lang, eligible = article.title, article.lang, article.eligible
         scores, point_scores = article.scores, article.point_scores
-        amounts = [i for i in eligible if _has_amount(sentences[i].span, figures)]
-        required = [max(amounts, key=lambda i: point_scores[i])] if amounts else []
-        picked = self._select(point_scores, vectors, max_key_points, eligible, required=required)
         types = self._types_by_example(vectors, sentences, figures)
+        # The likeliest request and the most important amount are always listed.
+        required: list[int] = []
+        requests = [i for i in eligible if types[i][0] == "request"]
+        if requests:
+            required.append(max(requests, key=lambda i: types[i][1]))
+        amounts = [i for i in eligible if _has_amount(sentences[i].span, figures)]
+        if amounts:
+            required.append(max(amounts, key=lambda i: point_scores[i]))
+        picked = self._select(point_scores, vectors, max_key_points, eligible, required=required)
         points = [
             KeyPoint(
                 text=sentences[i].span.text,
@@ -354,13 +371,20 @@ class Summarizer:
     def _types_by_example(
         self, vectors: np.ndarray, sentences: list[_Sentence], figures: list[Figure]
     ) -> list[tuple[PointType, float]]:
-        """Without an LLM: type of the most similar few-shot example (nearest neighbour)."""
-        shots = prompts.examples("classify_examples")
+        """Without an LLM: the request classifier first, else the most similar few-shot
+        example's type (nearest neighbour among the non-request examples)."""
+        p_request = self.requests_by_example.probabilities(vectors)
+        shots = [(label, text) for label, text in prompts.examples("classify_examples")]
+        shots = [(label, text) for label, text in shots if label != "request"]
         labels = [label for label, _ in shots]
         shot_vectors = self.embedder.encode([sample for _, sample in shots])
         sims = vectors @ shot_vectors.T
         out: list[tuple[PointType, float]] = []
         for s in sentences:
+            p = float(p_request[s.index])
+            if p >= self.options.request_threshold:
+                out.append(("request", p))
+                continue
             row = sims[s.index]
             best = int(row.argmax())
             label = _as_type(labels[best]) if row[best] >= 0.3 else "statement"
@@ -389,15 +413,15 @@ class Summarizer:
         chunks = self._chunks(sentences)
         probs = np.zeros((len(sentences), len(POINT_TYPES)))
         for chunk in chunks:
-            chunk_probs = self._type_probabilities([sentences[i].span.text for i in chunk])
-            probs[chunk] = chunk_probs
+            probs[chunk] = self.type_probabilities(
+                [sentences[i].span.text for i in chunk], vectors=vectors[chunk]
+            )
         timings["llm_types"] = _ms(clock)
 
         types: list[PointType] = []
         priority = article.point_scores.copy()
         for s in sentences:
-            label = POINT_TYPES[int(probs[s.index].argmax())]
-            label = _figure_override(label, s.span, figures)
+            label = _figure_override(llm_type(probs[s.index]), s.span, figures)
             types.append(label)
             p = float(probs[s.index].max())
             if label == "request":
@@ -437,7 +461,9 @@ class Summarizer:
             )
             for i in picked
         ]
-        answers = llm.generate_json(chats, schema=schema, max_new_tokens=120)
+        answers = llm.generate_json(
+            chats, schema=schema, max_new_tokens=120, prefix=llm.chat_prefix(messages_prefix)
+        )
         timings["llm_points"] = _ms(clock)
 
         points: list[KeyPoint] = []
@@ -523,8 +549,41 @@ class Summarizer:
             used += cost
         return chunks
 
-    def _type_probabilities(self, texts: list[str]) -> np.ndarray:
-        """Calibrated type probabilities per sentence (rows sum to 1).
+    def type_probabilities(
+        self,
+        texts: list[str],
+        *,
+        request_scores: np.ndarray | None = None,
+        vectors: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Type probabilities per sentence from the LLM (rows sum to 1; columns POINT_TYPES).
+
+        A sentence is a request where both request detectors agree: the LLM's yes/no
+        P(request) reaches ``llm_request_threshold`` and the embedding classifier's reaches
+        ``request_threshold``. Its request column is then the mean of the two (the other
+        types share the rest in their own proportions), and zero otherwise: the five-way
+        label alone, or either detector alone, over-predicts requests (evaluation/README.md).
+        ``request_scores`` (the LLM detector's outputs) and ``vectors`` (the sentences'
+        embeddings) may be passed where the caller already has them.
+        """
+        five_way = self._five_way_probabilities(texts)
+        assert self.requests_by_llm is not None
+        by_llm = (
+            self.requests_by_llm.probabilities(texts) if request_scores is None else request_scores
+        )
+        if vectors is None:
+            vectors = self.embedder.encode(texts)
+        by_example = self.requests_by_example.probabilities(vectors)
+        agree = (by_llm >= self.options.llm_request_threshold) & (
+            by_example >= self.options.request_threshold
+        )
+        p_request = np.where(agree, (by_llm + by_example) / 2, 0.0)
+        rest = five_way[:, 1:]
+        rest = rest / np.maximum(rest.sum(axis=1, keepdims=True), 1e-9)
+        return np.column_stack([p_request, rest * (1 - p_request)[:, None]])
+
+    def _five_way_probabilities(self, texts: list[str]) -> np.ndarray:
+        """Calibrated five-way type probabilities per sentence (rows sum to 1).
 
         Contextual calibration (Zhao et al., 2021): dividing by the probabilities the model
         gives a content-free input removes the label bias the few-shot prompt introduces.
@@ -549,7 +608,7 @@ class Summarizer:
             )
             for t in [*texts, "N/A"]
         ]
-        prefix = _common_prefix(full)
+        prefix = llm.chat_prefix(messages)
         raw = np.array(llm.score_labels(prefix, [f[len(prefix) :] for f in full], POINT_TYPES))
         calibrated = raw[:-1] / np.maximum(raw[-1], 1e-6)
         calibrated /= calibrated.sum(axis=1, keepdims=True)
@@ -627,7 +686,7 @@ class Summarizer:
                 },
             ]
         )
-        answer = self.llm.generate_json([chat], schema=_headline_schema(), max_new_tokens=220)[0]
+        answer = self.llm.generate_json([chat], schema=_headline_schema(), max_new_tokens=320)[0]
         if answer is None:
             warnings.append(
                 "headline: the LLM answer did not complete; extractive headline and summary used"
@@ -641,7 +700,15 @@ class Summarizer:
                 "headline: the LLM headline was not supported by the source; extractive used"
             )
             headline = extractive_headline
-        summary = str(answer.get("summary", "")).strip()
+        # The schema makes the summary a list of 2-4 items; an item may still hold more than
+        # one sentence, so the count is checked on the segmented text.
+        items = answer.get("summary", [])
+        items = [str(x).strip() for x in items] if isinstance(items, list) else [str(items)]
+        # An item that reached the schema's length limit was cut off mid-sentence.
+        cut = [x for x in items if len(x) >= SUMMARY_ITEM_CHARS]
+        if cut:
+            warnings.append(f"summary: {len(cut)} LLM sentence(s) cut at the length limit dropped")
+        summary = sentence_joiner(lang).join(x for x in items if x and x not in cut)
         parts = [s.text for s in split_sentences(summary, lang)] if summary else []
         if not 2 <= len(parts) <= 4:
             warnings.append(
@@ -685,6 +752,14 @@ def _is_content(sentence: str) -> bool:
     return len(_WORD.findall(sentence)) >= 4 or (len(sentence) >= 12 and not sentence.isascii())
 
 
+def llm_type(row: np.ndarray) -> PointType:
+    """The type of a row of ``Summarizer.type_probabilities``: a request wherever the request
+    detector passed its threshold (non-zero request column), else the likeliest other type."""
+    if row[0] > 0:
+        return "request"
+    return POINT_TYPES[1 + int(np.argmax(row[1:]))]
+
+
 def _as_type(label: str) -> PointType:
     if label not in POINT_TYPES:
         raise ValueError(f"unknown key point type {label!r}")
@@ -714,18 +789,6 @@ def _overlap(claim: str, sentence: str) -> float:
     return sum(w in source for w in words) / len(words)
 
 
-def _common_prefix(texts: list[str]) -> str:
-    """Longest common prefix that ends at a chat-turn boundary (so tokenisation agrees)."""
-    first = texts[0]
-    n = len(first)
-    for t in texts[1:]:
-        n = min(n, len(t))
-        while not t.startswith(first[:n]):
-            n -= 1
-    cut = first.rfind("\n", 0, n)
-    return first[: cut + 1] if cut >= 0 else ""
-
-
 def _keypoint_schema() -> dict[str, Any]:
     return {
         "type": "object",
@@ -744,7 +807,12 @@ def _headline_schema() -> dict[str, Any]:
         "type": "object",
         "properties": {
             "headline": {"type": "string", "minLength": 10, "maxLength": 140},
-            "summary": {"type": "string", "minLength": 40, "maxLength": 600},
+            "summary": {
+                "type": "array",
+                "items": {"type": "string", "minLength": 20, "maxLength": SUMMARY_ITEM_CHARS},
+                "minItems": 2,
+                "maxItems": 4,
+            },
         },
         "required": ["headline", "summary"],
         "additionalProperties": False,

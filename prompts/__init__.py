@@ -14,6 +14,8 @@ from importlib import resources
 PLACEHOLDERS: dict[str, frozenset[str]] = {
     "classify_system": frozenset(),
     "classify_user": frozenset({"sentence"}),
+    "request_system": frozenset(),
+    "request_user": frozenset({"sentence"}),
     "keypoint_system": frozenset(),
     "keypoint_user": frozenset({"sentence"}),
     "headline_system": frozenset({"language"}),
@@ -74,3 +76,4 @@ def check_templates() -> None:
         _template(name)
     examples("classify_examples")
     examples("keypoint_examples")
+    examples("request_examples")

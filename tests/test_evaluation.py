@@ -345,8 +345,11 @@ def test_render_prints_every_section() -> None:
     run.results["requests"] = {
         "n": 4,
         "requests": 1,
+        "thresholds": {"extractive": 0.5, "llm": 0.75},
         "extractive_by_example": prf,
+        "extractive_sweep": {"0.5": prf},
         "llm": prf,
+        "llm_sweep": {"0.7": prf},
         "extractive_on_llm_subset": prf,
     }
     doc = {"documents": 1, "paragraphs": 0, "structure_lost": 1, "doc_delta": -0.2}
@@ -370,6 +373,7 @@ def test_render_prints_every_section() -> None:
     for heading in ("Summaries: CNN/DM", "Key points", "Grounding", "Request detection"):
         assert heading in text
     assert "extractive @llm items" in text and "fell back to extractive on 1" in text
+    assert "classifier p>=0.5" in text and "detector p>=0.7" in text
     assert "ok (document)" in text and "5/20" in text and "80.0" in text
     assert "Translation" in text and "Stages" in text
 
