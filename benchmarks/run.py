@@ -202,6 +202,10 @@ def translation_systems(manifest_path: Path, cache_dir: Path, new_tokens: int) -
             {**common, "micro_batching": True, "translation_backend": "ctranslate2"},
         ),
         System("service/torch no-mb", "service", {**common, "micro_batching": False}),
+        # The cost of beam search (NUM_BEAMS) against the greedy default.
+        System(
+            "service/torch beam4", "service", {**common, "micro_batching": True, "num_beams": 4}
+        ),
     ]
 
 
@@ -340,6 +344,8 @@ def bench_translation(
         for system in translation_systems(manifest_path, args.cache_dir, args.new_tokens):
             # One client takes the same path with or without micro-batching: QUICK skips it.
             levels = plan.levels[1:] if args.quick and system.name.endswith("no-mb") else None
+            if args.quick and system.name.endswith("beam4"):
+                levels = (8,)  # enough to price beam search; 32 clients would take minutes
             config = (
                 {
                     "model_dir": str(model_dir),
@@ -526,8 +532,8 @@ def check_targets(rows: list[Row]) -> list[dict[str, Any]]:
     """Issue 4's targets against what was measured (``met`` is None when not measured)."""
     out: list[dict[str, Any]] = []
 
-    def target(name: str, measured: str, met: bool | None) -> None:
-        out.append({"target": name, "measured": measured, "met": met})
+    def target(name: str, measured: str, met: bool | None, *, info: bool = False) -> None:
+        out.append({"target": name, "measured": measured, "met": met, "info": info})
 
     for model in dict.fromkeys(r.model for r in rows if r.task == "translate"):
         naive32 = _find(rows, "translate", model, "naive", 32)
@@ -562,6 +568,17 @@ def check_targets(rows: list[Row]) -> list[dict[str, Any]]:
             )
         else:
             target(f"{model}: 1 client within 10% of naive", "not measured", None)
+        for clients in (1, 8, 32):
+            greedy = _find(rows, "translate", model, "service/torch", clients)
+            beam = _find(rows, "translate", model, "service/torch beam4", clients)
+            if greedy and beam:
+                target(
+                    f"{model}: cost of NUM_BEAMS=4 vs greedy at {clients} clients",
+                    f"{greedy.units_per_s / beam.units_per_s:.2f}x slower; "
+                    f"p95 {beam.p95_s:.2f} s vs {greedy.p95_s:.2f} s",
+                    None,
+                    info=True,
+                )
     one = _find(rows, "summarize", "offline-llm", "service/llm", 1)
     four = _find(rows, "summarize", "offline-llm", "service/llm", 4)
     if one and four and one.tokens_per_s and four.tokens_per_s:
@@ -661,7 +678,11 @@ def main(argv: list[str] | None = None) -> int:
     print(table(rows))
     print()
     for t in targets:
-        verdict = {True: "MET", False: "NOT MET", None: "NOT MEASURED"}[t["met"]]
+        verdict = (
+            "INFO"
+            if t.get("info")
+            else {True: "MET", False: "NOT MET", None: "NOT MEASURED"}[t["met"]]
+        )
         print(f"[{verdict}] {t['target']}: {t['measured']}")
     print()
     for note in notes:

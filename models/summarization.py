@@ -116,8 +116,8 @@ class SummarizerOptions:
     # P(request) at or above which a sentence is typed a request (models/requests.py): the
     # embedding classifier's alone (extractive engine), both detectors' (LLM engine). Tuned on
     # evaluation/request_devset.jsonl; evaluation/README.md has the sweep.
-    request_threshold: float = 0.5
-    llm_request_threshold: float = 0.75
+    request_threshold: float = 0.7
+    llm_request_threshold: float = 0.7
     agreement_bonus: float = 0.35
     figure_bonus: float = 0.3
     headline_max_words: int = 18
