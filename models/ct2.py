@@ -33,10 +33,8 @@ from typing import Any
 import torch
 from transformers import AutoTokenizer, GenerationConfig, PreTrainedTokenizerBase
 
-from models.errors import ModelUnavailable
-from models.languages import model_code
 from models.manifest import ModelSpec
-from models.translation import GenerationOptions
+from models.translation import SEQ2SEQ_FAMILIES, GenerationOptions, Seq2SeqTokens
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +135,7 @@ def _converter(path: str) -> Any:
     return PaddingConverter(path)
 
 
-class CT2Translator:
+class CT2Translator(Seq2SeqTokens):
     """A seq2seq MT model served by CTranslate2 (implements ``SegmentTranslator``)."""
 
     def __init__(
@@ -150,16 +148,11 @@ class CT2Translator:
         compute_type: str,
         forced_eos: bool = False,
     ) -> None:
-        if spec.family not in ("nllb", "m2m100", "marian"):
-            raise ValueError(f"{spec.id}: unsupported seq2seq family {spec.family!r}")
-        self.spec = spec
+        super().__init__(spec, tokenizer)
         self.translator = translator
-        self.tokenizer = tokenizer
         self.options = options
         self.compute_type = compute_type
         self.forced_eos = forced_eos
-        # src_lang is tokenizer state; one lock keeps concurrent batches from mixing it up.
-        self._lock = threading.Lock()
 
     @classmethod
     def load(
@@ -178,7 +171,7 @@ class CT2Translator:
         """
         import ctranslate2
 
-        if spec.family not in ("nllb", "m2m100", "marian"):
+        if spec.family not in SEQ2SEQ_FAMILIES:
             raise ValueError(f"{spec.id}: unsupported seq2seq family {spec.family!r}")
         compute_type = compute_type or default_compute_type(device)
         quantization = compute_type if compute_type in _QUANTIZATIONS else None
@@ -211,32 +204,18 @@ class CT2Translator:
         """The compute type asked for, e.g. ``int8`` (CTranslate2 may run it as int8_float32)."""
         return self.compute_type
 
-    def count_tokens(self, text: str) -> int:
-        """Tokens ``text`` takes as model input (same as the torch backend)."""
-        return len(self.tokenizer.encode(text, add_special_tokens=True))
-
     def _target_prefix(self, target_lang: str) -> list[str] | None:
-        family = self.spec.family
-        if family == "marian":
-            return None
-        code = model_code(family, target_lang)
-        if family == "m2m100":
-            token = self.tokenizer.convert_ids_to_tokens(self.tokenizer.get_lang_id(code))
-            return [str(token)]
-        token_id = self.tokenizer.convert_tokens_to_ids(code)
-        if not isinstance(token_id, int) or token_id == self.tokenizer.unk_token_id:
-            raise ModelUnavailable(model=self.spec.id, reason=f"tokenizer has no {code} token")
-        return [code]
+        token_id = self.target_token_id(target_lang)
+        return None if token_id is None else [str(self.tokenizer.convert_ids_to_tokens(token_id))]
 
     def generate_tokens(
         self, texts: list[str], *, source_lang: str, target_lang: str
     ) -> tuple[list[list[str]], int]:
         """Raw hypotheses (target prefix and end token included) and the length limit used."""
         with self._lock:
-            if self.spec.family != "marian":
-                self.tokenizer.src_lang = model_code(self.spec.family, source_lang)
+            self.set_source(source_lang)
             source = [self.tokenizer.convert_ids_to_tokens(self.tokenizer.encode(t)) for t in texts]
-            prefix = self._target_prefix(target_lang)
+        prefix = self._target_prefix(target_lang)
         max_len = self.options.max_new_tokens(max(len(s) for s in source))
         fixed = self.options.fixed_new_tokens is not None
         results = self.translator.translate_batch(

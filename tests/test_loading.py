@@ -41,7 +41,7 @@ def test_seq2seq_forces_the_target_language(
         dtype=torch.float32,
         options=GenerationOptions(max_new_tokens_floor=4, max_new_tokens_factor=0.1),
     )
-    forced = translator._forced_bos(target)
+    forced = translator.target_token_id(target)
     assert forced == translator.tokenizer.convert_tokens_to_ids(code)
     assert forced != translator.tokenizer.unk_token_id
     out = translator.translate_batch(
@@ -63,7 +63,7 @@ def test_marian_translates_without_language_tokens(tiny_root: Path) -> None:
         dtype=torch.float32,
         options=GenerationOptions(max_new_tokens_floor=4, max_new_tokens_factor=0.1),
     )
-    assert translator._forced_bos("ru") is None
+    assert translator.target_token_id("ru") is None
     out = translator.translate_batch(
         ["Good morning.", "Trade grew."], source_lang="en", target_lang="ru"
     )

