@@ -7,7 +7,7 @@ import logging
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -50,6 +50,7 @@ class EngineConfig:
     fixed_new_tokens: int | None = None
     micro_batching: bool = True
     batch_wait_ms: float = 5.0
+    llm_batch_wait_ms: float = 200.0
     max_batch_size: int = 32
     max_batch_tokens: int = 8192
     summarizer: SummarizerOptions = field(default_factory=SummarizerOptions)
@@ -212,7 +213,7 @@ def load_engines(config: EngineConfig) -> Engines:
         max_batch_tokens=config.max_batch_tokens,
     )
     if llm is not None:
-        llm.configure_batching(batching)
+        llm.configure_batching(replace(batching, wait_ms=config.llm_batch_wait_ms))
     translation = TranslationService(translators, detector, batching=batching)
     model_ids = {"embeddings": embed_spec.id, **({"llm": llm_specs[0].id} if llm_specs else {})}
     summarizer = Summarizer(

@@ -12,6 +12,7 @@ import json
 import logging
 import threading
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import torch
@@ -22,6 +23,7 @@ from models.errors import GenerationFailed
 
 log = logging.getLogger(__name__)
 Message = dict[str, str]
+SCORING_ROWS_FACTOR = 4
 
 
 class Output(str):
@@ -76,7 +78,11 @@ class CausalLM:
     def configure_batching(self, config: BatchConfig) -> None:
         """(Re)create the generation and scoring batchers with ``config``."""
         self.generation_batcher = MicroBatcher("llm-generate", self._run_generate, config)
-        self.scoring_batcher = MicroBatcher("llm-score", self._run_score, config)
+        # A scoring row is one forward pass over a sentence, not a generation: four times as
+        # many rows per batch (still capped by max_batch_tokens) let the sentences of several
+        # concurrent articles share one pass, so those requests reach generation together.
+        scoring = replace(config, max_batch_size=SCORING_ROWS_FACTOR * config.max_batch_size)
+        self.scoring_batcher = MicroBatcher("llm-score", self._run_score, scoring)
 
     def close(self) -> None:
         """Stop the batcher threads."""

@@ -411,11 +411,9 @@ class Summarizer:
         figures, eligible = article.figures, article.eligible
         clock = time.perf_counter()
         chunks = self._chunks(sentences)
-        probs = np.zeros((len(sentences), len(POINT_TYPES)))
-        for chunk in chunks:
-            probs[chunk] = self.type_probabilities(
-                [sentences[i].span.text for i in chunk], vectors=vectors[chunk]
-            )
+        # Each sentence is scored on its own, so one call covers every chunk: one round trip
+        # through the batcher keeps concurrent requests in step (they share each batch).
+        probs = self.type_probabilities([s.span.text for s in sentences], vectors=vectors)
         timings["llm_types"] = _ms(clock)
 
         types: list[PointType] = []

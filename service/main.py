@@ -36,6 +36,7 @@ def engine_config(settings: Settings) -> EngineConfig:
         fixed_new_tokens=settings.fixed_new_tokens,
         micro_batching=settings.micro_batching,
         batch_wait_ms=settings.batch_wait_ms,
+        llm_batch_wait_ms=settings.llm_batch_wait_ms,
         max_batch_size=settings.max_batch_size,
         max_batch_tokens=settings.max_batch_tokens,
     )

@@ -54,6 +54,13 @@ class Settings(BaseSettings):
     batch_wait_ms: float = Field(
         5.0, ge=0, le=1000, description="Longest a segment waits for others to join its batch."
     )
+    llm_batch_wait_ms: float = Field(
+        200.0,
+        ge=0,
+        le=5000,
+        description="Longest an LLM prompt waits for others to join its batch (LLM calls take "
+        "seconds, so a longer window lets concurrent summaries share every batch).",
+    )
     max_batch_size: int = Field(32, ge=1, le=1024, description="Segments per shared batch.")
     max_batch_tokens: int = Field(
         8192, ge=16, description="Input tokens per shared batch (padded width x rows)."

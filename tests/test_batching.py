@@ -159,3 +159,30 @@ def test_concurrent_http_requests_are_batched_together(tiny_settings: Settings) 
         assert batcher.stats.largest > 2
         # the same sentence translates the same inside a shared batch as alone
         assert all(r.json()["translations"][0] == solo[0] for r in results)
+
+
+def test_concurrent_summaries_share_llm_batches(tiny_settings: Settings) -> None:
+    """Sentence scoring of concurrent articles runs in shared passes (LLM_BATCH_WAIT_MS)."""
+    settings = tiny_settings.model_copy(update={"llm_batch_wait_ms": 500.0, "max_batch_size": 8})
+    text = (
+        "The council met on Monday. Residents asked the council to repair the bridge. "
+        "The mayor said work would start soon."
+    )
+    with TestClient(create_app(settings)) as client:
+        llm = client.app.state.engines.summarizer.llm  # type: ignore[attr-defined]
+        assert llm.generation_batcher.config.wait_ms == 500.0
+        # scoring rows are single forward passes: four times the generation batch size
+        assert llm.scoring_batcher.config.max_batch_size == 32
+        results: list[Any] = []
+
+        def post() -> None:
+            results.append(client.post("/summarize", json={"text": text, "engine": "llm"}))
+
+        threads = [threading.Thread(target=post) for _ in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        assert [r.status_code for r in results] == [200] * 3
+        # one article gives 4 rows per scoring pass (3 sentences + the content-free probe)
+        assert llm.scoring_batcher.stats.largest > 4
