@@ -475,7 +475,11 @@ class Summarizer:
                 )
             else:
                 actor = self._party(answer.get("actor"), text, f"key point {n} actor", warnings)
-                target = self._party(answer.get("target"), text, f"key point {n} target", warnings)
+                # A figure states an amount; it is not directed at anyone.
+                if types[i] != "figure":
+                    target = self._party(
+                        answer.get("target"), text, f"key point {n} target", warnings
+                    )
                 grounded = self._ground(str(answer.get("point", "")), text, sentences, vectors)
                 if grounded is None:
                     warnings.append(
@@ -648,7 +652,9 @@ class Summarizer:
         if name.lower() in _PRONOUNS:
             warnings.append(f"{label}: pronoun {name!r} rejected")
             return None
-        if _NOT_A_PARTY.match(name):
+        if _NOT_A_PARTY.match(name) or any(c.isdigit() for c in name):
+            # an adverbial opener ("During the meeting") or a figure ("51 projects") is not
+            # a party
             return None
         bare = _ARTICLE.sub("", name)
         if bare.lower() not in text.lower():

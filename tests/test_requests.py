@@ -79,3 +79,32 @@ def test_extractive_seed_lists_a_request(client: TestClient) -> None:
     body = r.json()
     requests = [p for p in body["key_points"] if p["type"] == "request"]
     assert requests, [(p["type"], p["text"][:60]) for p in body["key_points"]]
+
+
+ARTICLE = (
+    "ASTANA. The Kazakh side asked the Chinese side to reopen the border crossing. "
+    "During the meeting, 51 joint projects were discussed."
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Kazakh side", "Kazakh side"),
+        ("the Chinese side", "Chinese side"),  # leading article dropped
+        ("They", None),  # pronoun
+        ("it", None),
+        ("During the meeting", None),  # adverbial opener, not a party
+        ("51 joint projects", None),  # a figure is not a party
+        ("the European Union", None),  # not in the article
+        ("", None),
+        (None, None),
+    ],
+)
+def test_actor_and_target_must_name_a_party(
+    client: TestClient, value: str | None, expected: str | None
+) -> None:
+    warnings: list[str] = []
+    assert _summarizer(client)._party(value, ARTICLE, "actor", warnings) == expected
+    if value in ("They", "it", "the European Union"):
+        assert warnings, "a rejected pronoun or unknown name is reported"
