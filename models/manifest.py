@@ -35,6 +35,10 @@ class ModelSpec:
     pairs: tuple[str, ...] = ("*",)
     max_input_tokens: int = 512
     segment_tokens: int = 128
+    # Pack consecutive sentences of a paragraph into one segment while they fit. A small
+    # prompted LLM translates a sentence differently next to others (and may merge or drop
+    # one), so its manifest entry turns this off: one sentence per segment.
+    pack_sentences: bool = True
     backend: str = "torch"
 
     @property
@@ -125,5 +129,13 @@ def _spec(row: dict[str, Any], base_dir: Path | None) -> ModelSpec:
         pairs=tuple(row.get("pairs", ["*"])),
         max_input_tokens=int(row.get("max_input_tokens", 512)),
         segment_tokens=int(row.get("segment_tokens", 128)),
+        pack_sentences=_flag(row, "pack_sentences", default=True),
         backend=str(row.get("backend", "torch")),
     )
+
+
+def _flag(row: dict[str, Any], name: str, *, default: bool) -> bool:
+    value = row.get(name, default)
+    if not isinstance(value, bool):
+        raise ValueError(f"model {row['id']!r}: {name} must be true or false, not {value!r}")
+    return value

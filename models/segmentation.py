@@ -105,12 +105,15 @@ class Document:
         return [segment for block in self.blocks for segment in block.segments]
 
 
-def plan(text: str, lang: str, *, count_tokens: CountTokens, max_tokens: int) -> Document:
+def plan(
+    text: str, lang: str, *, count_tokens: CountTokens, max_tokens: int, pack: bool = True
+) -> Document:
     """Cut ``text`` into segments of at most ``max_tokens`` tokens each.
 
     Line breaks and blank lines are kept as separators; consecutive sentences of a line are
-    packed together while they fit; a sentence longer than the budget is cut at clause
-    boundaries, then between words, then between characters. Nothing is dropped: the
+    packed together while they fit (with ``pack``; without, each sentence is a segment); a
+    sentence longer than the budget is cut at clause boundaries, then between words, then
+    between characters. Nothing is dropped: the
     segments, with the separators, contain every non-whitespace character of ``text``.
     """
     if max_tokens < 1:
@@ -122,7 +125,11 @@ def plan(text: str, lang: str, *, count_tokens: CountTokens, max_tokens: int) ->
         pieces: list[str] = []
         for sentence in sentences:
             pieces.extend(_fit(sentence.text, count_tokens, max_tokens))
-        packed = _pack(pieces, count_tokens, max_tokens, joiner=sentence_joiner(lang))
+        packed = (
+            _pack(pieces, count_tokens, max_tokens, joiner=sentence_joiner(lang))
+            if pack
+            else pieces
+        )
         blocks.append(Block(text[cursor : line.start], packed))
         cursor = line.end
     return Document(blocks, text[cursor:])

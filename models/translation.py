@@ -323,6 +323,7 @@ class TranslationService:
                 det.lang,
                 count_tokens=translator.count_tokens,
                 max_tokens=translator.spec.segment_tokens,
+                pack=translator.spec.pack_sentences,
             )
             jobs.setdefault(det.lang, []).append(_Job(i, det.lang, document))
         for lang, group in jobs.items():

@@ -61,6 +61,9 @@ def test_offline_manifest_records_the_gguf_checksum() -> None:
     assert llm.source["size_bytes"] == 491_400_064
     assert llm.source["sha256"].startswith("1d9614638d18")
     assert len(llm.source["packages"]) == 6
+    # the prompted LLM translates one sentence a prompt; the MT models pack sentences
+    assert not load_profile("offline").by_task("translation")[0].pack_sentences
+    assert all(s.pack_sentences for s in load_profile("standard").by_task("translation"))
 
 
 @pytest.mark.parametrize(
@@ -73,6 +76,11 @@ def test_offline_manifest_records_the_gguf_checksum() -> None:
             '[profile]\nname="x"\n[[models]]\nid="a"\ntask="embeddings"\nfamily="f"\n'
             'languages=["fr"]\nlicence="l"\nsource={kind="local", path="."}\n',
             "unsupported languages",
+        ),
+        (
+            '[profile]\nname="x"\n[[models]]\nid="a"\ntask="embeddings"\nfamily="f"\n'
+            'languages=["en"]\nlicence="l"\npack_sentences="no"\nsource={kind="local", path="."}\n',
+            "pack_sentences must be true or false",
         ),
         (
             '[profile]\nname="x"\n[[models]]\nid="a"\ntask="embeddings"\nfamily="f"\n'

@@ -57,6 +57,19 @@ def test_plan_packs_and_render_restores_layout() -> None:
     assert upper.count("\n") == 3 and upper.startswith("ONE TWO.")
 
 
+def test_plan_without_packing_gives_one_sentence_a_segment() -> None:
+    text = "One two. Three four.\n\n  Five six seven eight nine ten.\nEleven."
+    doc = plan(text, "en", count_tokens=_words, max_tokens=4, pack=False)
+    assert doc.segments == [
+        "One two.",
+        "Three four.",
+        "Five six seven eight",
+        "nine ten.",
+        "Eleven.",
+    ]
+    assert render(doc, doc.segments) == text
+
+
 def test_long_sentence_is_cut_at_clauses_first() -> None:
     text = "First clause here, second clause here, third clause here."
     doc = plan(text, "en", count_tokens=_words, max_tokens=4)
