@@ -20,7 +20,7 @@ import os
 import random
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -233,15 +233,28 @@ def score_baselines(scorer: Scorer, item: ds.SummaryItem) -> list[ArticleScore]:
 # ----------------------------------------------------------------- aggregation and tables
 
 
+def _by_system(
+    scores: Sequence[ArticleScore],
+    systems: Sequence[str],
+    ids: set[str] | None,
+    keep: Callable[[ArticleScore], bool] = lambda _: True,
+) -> Iterator[tuple[str, list[ArticleScore]]]:
+    """Each system with its scores over ``ids`` (all when ``None``) that ``keep`` accepts;
+    systems with none are skipped."""
+    for system in systems:
+        kept = [
+            s for s in scores if s.system == system and (ids is None or s.id in ids) and keep(s)
+        ]
+        if kept:
+            yield system, kept
+
+
 def rouge_rows(
     scores: Sequence[ArticleScore], systems: Sequence[str], ids: set[str] | None
 ) -> list[list[Any]]:
     """Rows ``system, n, R1, R2, RL`` (x100) over ``ids`` (all when ``None``)."""
     rows: list[list[Any]] = []
-    for system in systems:
-        kept = [s for s in scores if s.system == system and (ids is None or s.id in ids)]
-        if not kept:
-            continue
+    for system, kept in _by_system(scores, systems, ids):
         mean = m.mean_dicts([s.rouge for s in kept])
         rows.append([system, len(kept), *(pct(mean[k]) for k in m.ROUGE_KEYS)])
     return rows
@@ -252,14 +265,7 @@ def point_rows(
 ) -> list[list[Any]]:
     """Rows ``system, n, coverage %, precision %, points per article``."""
     rows: list[list[Any]] = []
-    for system in systems:
-        kept = [
-            s
-            for s in scores
-            if s.system == system and s.coverage is not None and (ids is None or s.id in ids)
-        ]
-        if not kept:
-            continue
+    for system, kept in _by_system(scores, systems, ids, lambda s: s.coverage is not None):
         rows.append(
             [
                 system,

@@ -11,10 +11,11 @@ import copy
 import json
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer, PreTrainedTokenizerBase
 
@@ -218,15 +219,13 @@ class CausalLM:
         self, prefix: str, remainders: list[str]
     ) -> tuple[torch.Tensor, torch.Tensor, Any]:
         """Input ids, attention mask and a per-row copy of the prefix's KV cache."""
-        prefix_cache, p_ids = self._prefix_cache(prefix)
+        cache, p_ids = self._prefix_rows(prefix, len(remainders))
         p_len = len(p_ids)
         rows = [self.tokenizer.encode(r, add_special_tokens=False) for r in remainders]
         width = max(len(r) for r in rows)
         pad = int(self.tokenizer.pad_token_id or 0)
         ids = torch.tensor([[*p_ids, *([pad] * (width - len(r))), *r] for r in rows])
         mask = torch.tensor([[1] * p_len + [0] * (width - len(r)) + [1] * len(r) for r in rows])
-        cache = copy.deepcopy(prefix_cache)
-        cache.batch_repeat_interleave(len(rows))
         return ids, mask, cache
 
     def generate_json(
@@ -305,10 +304,8 @@ class CausalLM:
         # token's hidden state, so no per-row position juggling is needed.
         batch = torch.tensor([x + [pad] * (width - len(x)) for x in ids], device=self.device)
         with torch.inference_mode():
-            prefix_cache, prefix_ids = self._prefix_cache(prefix)
+            cache, prefix_ids = self._prefix_rows(prefix, len(ids))
             p_len = len(prefix_ids)
-            cache = copy.deepcopy(prefix_cache)
-            cache.batch_repeat_interleave(len(ids))
             mask = torch.ones((len(ids), p_len + width), dtype=torch.long, device=self.device)
             positions = torch.arange(p_len, p_len + width, device=self.device)
             hidden = body(
@@ -322,6 +319,13 @@ class CausalLM:
             rows = hidden[torch.arange(len(ids), device=self.device), last]
             probs = (rows @ head.T).float().softmax(-1)
         return [list(map(float, row)) for row in probs.tolist()]
+
+    def _prefix_rows(self, prefix: str, rows: int) -> tuple[Any, list[int]]:
+        """A copy of the prefix's KV cache repeated for ``rows`` rows, and the prefix's ids."""
+        prefix_cache, ids = self._prefix_cache(prefix)
+        cache = copy.deepcopy(prefix_cache)
+        cache.batch_repeat_interleave(rows)
+        return cache, ids
 
     def _prefix_cache(self, prefix: str) -> tuple[Any, list[int]]:
         """KV cache and token ids of an encoded prefix (the few prompts that recur).
@@ -342,3 +346,53 @@ class CausalLM:
                     self._prefixes.pop(next(iter(self._prefixes)))
                 self._prefixes[prefix] = (cache, ids)
             return self._prefixes[prefix]
+
+
+class FewShotLabels:
+    """Calibrated probabilities of fixed answer labels after a few-shot chat prompt.
+
+    The system text and example turns are rendered once into a prefix whose KV cache
+    ``CausalLM.score_labels`` reuses; each text only costs its own user turn. Contextual
+    calibration (Zhao et al., 2021): dividing by the probabilities the model gives a
+    content-free input ("N/A") removes the label bias the examples introduce. Calibration
+    alone over-corrects where the model was unsure (a flat row becomes a confident wrong
+    one), so the mean of the raw and the calibrated distribution is returned.
+    """
+
+    def __init__(
+        self,
+        llm: CausalLM,
+        system: str,
+        shots: Sequence[tuple[str, str]],
+        render_user: Callable[[str], str],
+        labels: Sequence[str],
+    ) -> None:
+        self.llm = llm
+        self.labels = tuple(labels)
+        self._render_user = render_user
+        messages: list[Message] = [{"role": "system", "content": system}]
+        for text, answer in shots:
+            messages += [
+                {"role": "user", "content": render_user(text)},
+                {"role": "assistant", "content": answer},
+            ]
+        self._messages = messages
+        self.prefix = llm.chat_prefix(messages)
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        """An ``(len(texts), len(labels))`` array; rows sum to 1."""
+        if not texts:
+            return np.zeros((0, len(self.labels)))
+        suffixes = [self._suffix(t) for t in [*texts, "N/A"]]
+        raw = np.array(self.llm.score_labels(self.prefix, suffixes, self.labels))
+        calibrated = raw[:-1] / np.maximum(raw[-1], 1e-6)
+        calibrated /= calibrated.sum(axis=1, keepdims=True)
+        return np.asarray((raw[:-1] + calibrated) / 2, dtype=np.float64)
+
+    def _suffix(self, text: str) -> str:
+        chat = self.llm.chat(
+            [*self._messages, {"role": "user", "content": self._render_user(text)}]
+        )
+        if not chat.startswith(self.prefix):
+            raise ValueError("the chat template does not extend the few-shot prefix")
+        return chat[len(self.prefix) :]

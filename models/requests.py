@@ -25,7 +25,7 @@ from sklearn.linear_model import LogisticRegression
 
 import prompts
 from models.embeddings import Embedder
-from models.llm import CausalLM
+from models.llm import CausalLM, FewShotLabels
 
 EXAMPLES = "request_examples"
 LABELS = ("request", "other")
@@ -65,37 +65,22 @@ class LLMRequestClassifier:
     """P("yes") from the instruct LLM after a few-shot yes/no prompt."""
 
     def __init__(self, llm: CausalLM) -> None:
-        self.llm = llm
         rows = request_examples()
         yes = [t for r, t in rows if r][:LLM_SHOTS_PER_LABEL]
         no = [t for r, t in rows if not r][:LLM_SHOTS_PER_LABEL]
-        messages = [{"role": "system", "content": prompts.render("request_system")}]
-        for pair in zip(yes, no, strict=False):
-            for is_request, text in zip((True, False), pair, strict=True):
-                messages += [
-                    {"role": "user", "content": prompts.render("request_user", sentence=text)},
-                    {"role": "assistant", "content": "yes" if is_request else "no"},
-                ]
-        self._messages = messages
-        self.prefix = llm.chat_prefix(messages)
+        shots = [
+            (text, answer)
+            for pair in zip(yes, no, strict=False)
+            for text, answer in zip(pair, ("yes", "no"), strict=True)
+        ]
+        self.scorer = FewShotLabels(
+            llm,
+            prompts.render("request_system"),
+            shots,
+            lambda text: prompts.render("request_user", sentence=text),
+            ("yes", "no"),
+        )
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
-        """Calibrated P(request) per text (mean of raw and content-free-calibrated)."""
-        if not texts:
-            return np.zeros(0)
-        suffixes = [self._suffix(t) for t in [*texts, "N/A"]]
-        raw = np.array(self.llm.score_labels(self.prefix, suffixes, ("yes", "no")))
-        calibrated = raw[:-1] / np.maximum(raw[-1], 1e-6)
-        calibrated /= calibrated.sum(axis=1, keepdims=True)
-        return np.asarray((raw[:-1, 0] + calibrated[:, 0]) / 2, dtype=np.float64)
-
-    def _suffix(self, text: str) -> str:
-        chat = self.llm.chat(
-            [
-                *self._messages,
-                {"role": "user", "content": prompts.render("request_user", sentence=text)},
-            ]
-        )
-        if not chat.startswith(self.prefix):
-            raise ValueError("the chat template does not extend the few-shot prefix")
-        return chat[len(self.prefix) :]
+        """Calibrated P(request) per text."""
+        return np.asarray(self.scorer.probabilities(texts)[:, 0], dtype=np.float64)

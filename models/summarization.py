@@ -30,7 +30,7 @@ from models.errors import GenerationFailed, ModelUnavailable
 from models.figures import Dateline, Figure, find_dateline, find_figures, numbers_supported
 from models.langdetect import LanguageDetector
 from models.languages import language_name
-from models.llm import CausalLM
+from models.llm import CausalLM, FewShotLabels
 from models.requests import ExampleRequestClassifier, LLMRequestClassifier
 from models.segmentation import sentence_joiner, split_sentences
 from models.spans import Span
@@ -209,7 +209,22 @@ class Summarizer:
         self.model_ids = model_ids
         self.options = options or SummarizerOptions()
         self.requests_by_example = ExampleRequestClassifier(embedder)
+        # Extractive typing of the other kinds: nearest non-request few-shot example.
+        shots = [(label, text) for label, text in prompts.examples("classify_examples")]
+        self._shot_labels = [_as_type(label) for label, _ in shots if label != "request"]
+        self._shot_vectors = embedder.encode([text for label, text in shots if label != "request"])
         self.requests_by_llm = LLMRequestClassifier(llm) if llm is not None else None
+        self.five_way = (
+            FewShotLabels(
+                llm,
+                prompts.render("classify_system"),
+                [(text, label) for label, text in shots],
+                lambda text: prompts.render("classify_user", sentence=text),
+                POINT_TYPES,
+            )
+            if llm is not None
+            else None
+        )
 
     # ----------------------------------------------------------------- public entry point
 
@@ -374,11 +389,8 @@ class Summarizer:
         """Without an LLM: the request classifier first, else the most similar few-shot
         example's type (nearest neighbour among the non-request examples)."""
         p_request = self.requests_by_example.probabilities(vectors)
-        shots = [(label, text) for label, text in prompts.examples("classify_examples")]
-        shots = [(label, text) for label, text in shots if label != "request"]
-        labels = [label for label, _ in shots]
-        shot_vectors = self.embedder.encode([sample for _, sample in shots])
-        sims = vectors @ shot_vectors.T
+        labels = self._shot_labels
+        sims = vectors @ self._shot_vectors.T
         out: list[tuple[PointType, float]] = []
         for s in sentences:
             p = float(p_request[s.index])
@@ -387,7 +399,7 @@ class Summarizer:
                 continue
             row = sims[s.index]
             best = int(row.argmax())
-            label = _as_type(labels[best]) if row[best] >= 0.3 else "statement"
+            label = labels[best] if row[best] >= 0.3 else "statement"
             out.append((_figure_override(label, s.span, figures), float(max(row[best], 0.0))))
         return out
 
@@ -568,8 +580,8 @@ class Summarizer:
         ``request_scores`` (the LLM detector's outputs) and ``vectors`` (the sentences'
         embeddings) may be passed where the caller already has them.
         """
-        five_way = self._five_way_probabilities(texts)
-        assert self.requests_by_llm is not None
+        assert self.five_way is not None and self.requests_by_llm is not None
+        five_way = self.five_way.probabilities(texts)
         by_llm = (
             self.requests_by_llm.probabilities(texts) if request_scores is None else request_scores
         )
@@ -583,40 +595,6 @@ class Summarizer:
         rest = five_way[:, 1:]
         rest = rest / np.maximum(rest.sum(axis=1, keepdims=True), 1e-9)
         return np.column_stack([p_request, rest * (1 - p_request)[:, None]])
-
-    def _five_way_probabilities(self, texts: list[str]) -> np.ndarray:
-        """Calibrated five-way type probabilities per sentence (rows sum to 1).
-
-        Contextual calibration (Zhao et al., 2021): dividing by the probabilities the model
-        gives a content-free input removes the label bias the few-shot prompt introduces.
-        The result is averaged with the raw distribution.
-        """
-        assert self.llm is not None
-        llm = self.llm
-        messages: list[dict[str, str]] = [
-            {"role": "system", "content": prompts.render("classify_system")}
-        ]
-        for label, sample in prompts.examples("classify_examples"):
-            messages += [
-                {"role": "user", "content": prompts.render("classify_user", sentence=sample)},
-                {"role": "assistant", "content": label},
-            ]
-        full = [
-            llm.chat(
-                [
-                    *messages,
-                    {"role": "user", "content": prompts.render("classify_user", sentence=t)},
-                ]
-            )
-            for t in [*texts, "N/A"]
-        ]
-        prefix = llm.chat_prefix(messages)
-        raw = np.array(llm.score_labels(prefix, [f[len(prefix) :] for f in full], POINT_TYPES))
-        calibrated = raw[:-1] / np.maximum(raw[-1], 1e-6)
-        calibrated /= calibrated.sum(axis=1, keepdims=True)
-        # Calibration alone over-corrects where the model was unsure (a flat row becomes a
-        # confident wrong one); the mean of both keeps the bias removal and the raw evidence.
-        return np.asarray((raw[:-1] + calibrated) / 2)
 
     def _ground(
         self, claim: str, text: str, sentences: list[_Sentence], vectors: np.ndarray
