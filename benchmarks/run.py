@@ -26,7 +26,6 @@ import asyncio
 import datetime as dt
 import json
 import os
-import platform
 import random
 import sys
 import time
@@ -35,10 +34,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import torch
-
 from benchmarks.load import ROOT, LevelResult, Payload, ServerProcess, run_level
 from benchmarks.models import MARIAN, NLLB, BenchModel, build, manifest
+from evaluation.report import Cell, machine_info, table
+from models.config import default_cache_dir
 
 SEED_ARTICLE = ROOT / "tests" / "fixtures" / "seed_article.txt"
 DEFAULT_FLORES = ROOT.parent / "shared" / "eval" / "flores200_devtest" / "en.txt"
@@ -108,7 +107,7 @@ def _env_flag(name: str) -> bool:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command line; every option also has an environment variable."""
-    cache = Path(os.environ.get("CACHE_DIR", Path.home() / ".cache" / "news-service"))
+    cache = default_cache_dir()
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", default=_env_flag("QUICK"))
     parser.add_argument(
@@ -593,43 +592,40 @@ def check_targets(rows: list[Row]) -> list[dict[str, Any]]:
     return out
 
 
-def _fmt(value: float | None, spec: str = ".2f") -> str:
-    return "-" if value is None else format(value, spec)
-
-
-def table(rows: list[Row]) -> str:
-    """The result table as fixed-width text."""
-    header = (
-        f"{'task':<9} {'model':<24} {'system':<20} {'cli':>3} {'ok/req':>7} {'units/s':>8} "
-        f"{'tok/s':>8} {'p50 s':>7} {'p95 s':>7} {'RSS MB':>7} {'x base':>6} {'p95 x':>6}"
-    )
-    lines = [header, "-" * len(header)]
+def result_table(rows: list[Row]) -> str:
+    """The result table as fixed-width text (the same table helper as ``make eval``)."""
+    headers = ["task", "model", "system", "cli", "ok/req", "units/s", "tok/s", "p50 s", "p95 s"]
+    headers += ["RSS MB", "x base", "p95 x"]
+    cells: list[list[Cell]] = []
     for r in rows:
-        rate = _fmt(r.units_per_s, ".2f" if r.units_per_s >= 1 else ".4f")
-        lines.append(
-            f"{r.task:<9} {r.model[:24]:<24} {r.system[:20]:<20} {r.clients:>3} "
-            f"{f'{r.ok}/{r.requests}':>7} {rate:>8} "
-            f"{_fmt(r.tokens_per_s, '.1f'):>8} "
-            f"{_fmt(r.p50_s):>7} {_fmt(r.p95_s):>7} {_fmt(r.peak_rss_mb, '.0f'):>7} "
-            f"{_fmt(r.ratio_units_vs_baseline):>6} {_fmt(r.ratio_p95_vs_baseline):>6}"
+        rate = (
+            None if r.units_per_s is None else round(r.units_per_s, 2 if r.units_per_s >= 1 else 4)
         )
-        lines.extend(f"{'':<9} note: {note}" for note in r.notes)
-    return "\n".join(lines)
+        cells.append(
+            [
+                r.task,
+                r.model[:24],
+                r.system[:24],
+                r.clients,
+                f"{r.ok}/{r.requests}",
+                rate,
+                _round(r.tokens_per_s, 1),
+                _round(r.p50_s, 2),
+                _round(r.p95_s, 2),
+                _round(r.peak_rss_mb, 0),
+                _round(r.ratio_units_vs_baseline, 2),
+                _round(r.ratio_p95_vs_baseline, 2),
+            ]
+        )
+    notes = [f"{r.system} x{r.clients}: {note}" for r in rows for note in r.notes]
+    return table("Benchmark", headers, cells, digits=2, notes=notes)
 
 
 def machine() -> dict[str, Any]:
-    """Where the numbers come from."""
+    """Where the numbers come from: ``make eval``'s machine description plus CTranslate2."""
     import ctranslate2
 
-    return {
-        "platform": platform.platform(),
-        "processor": platform.processor() or platform.machine(),
-        "cpu_count": os.cpu_count(),
-        "python": platform.python_version(),
-        "torch": torch.__version__,
-        "torch_threads": torch.get_num_threads(),
-        "ctranslate2": ctranslate2.__version__,
-    }
+    return {**machine_info(), "ctranslate2": ctranslate2.__version__}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -675,7 +671,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False), "utf-8")
     print()
-    print(table(rows))
+    print(result_table(rows))
     print()
     for t in targets:
         verdict = (

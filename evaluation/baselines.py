@@ -20,7 +20,7 @@ from sumy.summarizers.lex_rank import LexRankSummarizer
 from sumy.summarizers.text_rank import TextRankSummarizer
 from sumy.utils import get_stop_words
 
-from models.segmentation import split_sentences
+from models.text.segmentation import split_sentences
 
 Method = Literal["textrank", "lexrank"]
 _IS_WORD = re.compile(r"^[^\W\d_](?:[^\W\d_]|['-])*$")
@@ -40,7 +40,7 @@ class OfflineWordTokenizer:
 
     def to_sentences(self, paragraph: str) -> tuple[str, ...]:
         """Not used: sentences are given."""
-        raise NotImplementedError("sentences come from models.segmentation")
+        raise NotImplementedError("sentences come from models.text.segmentation")
 
 
 def sentences_of(text: str, lang: str = "en") -> list[str]:

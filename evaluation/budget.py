@@ -34,7 +34,7 @@ def time_limit(seconds: float | None) -> Iterator[None]:
     if seconds <= 0:
         raise OutOfTime
 
-    def _alarm(signum: int, frame: FrameType | None) -> None:
+    def _alarm(_signum: int, _frame: FrameType | None) -> None:
         raise OutOfTime
 
     previous = signal.signal(signal.SIGALRM, _alarm)

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from models.languages import LangCode
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEVSET_PATH = Path(__file__).resolve().parent / "request_devset.jsonl"
-TRANSLATION_LANGS = ("ru", "kk", "zh")
+TRANSLATION_LANGS: tuple[LangCode, ...] = ("ru", "kk", "zh")
 
 
 def data_root(env: Mapping[str, str] | None = None) -> Path:

@@ -13,9 +13,10 @@ from typing import TypeVar
 
 import numpy as np
 from rouge_score import rouge_scorer
-from sacrebleu.metrics import BLEU, CHRF
+from sacrebleu.metrics.bleu import BLEU
+from sacrebleu.metrics.chrf import CHRF
 
-from models.figures import numbers_in
+from models.text.facts import numbers_in
 
 T = TypeVar("T")
 ROUGE_KEYS = ("rouge1", "rouge2", "rougeL")
@@ -166,7 +167,9 @@ def prf(predicted: Sequence[bool], gold: Sequence[bool]) -> PRF:
 # ----------------------------------------------------------------- translation
 
 
-def corpus_scores(hypotheses: Sequence[str], references: Sequence[str], lang: str) -> dict:
+def corpus_scores(
+    hypotheses: Sequence[str], references: Sequence[str], lang: str
+) -> dict[str, float]:
     """Corpus chrF++ (``CHRF(word_order=2)``) and BLEU (``tokenize='zh'`` for Chinese)."""
     if len(hypotheses) != len(references):
         raise ValueError("hypotheses and references differ in length")

@@ -19,18 +19,10 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
+from models.config import BatchConfig
+
 log = logging.getLogger(__name__)
 RunBatch = Callable[[Hashable, list[Any]], list[Any]]
-
-
-@dataclass(frozen=True)
-class BatchConfig:
-    """Micro-batching limits (the service's ``BATCH_WAIT_MS``, ``MAX_BATCH_*`` settings)."""
-
-    enabled: bool = True
-    wait_ms: float = 5.0
-    max_batch_size: int = 32
-    max_batch_tokens: int = 8192
 
 
 @dataclass
@@ -66,6 +58,12 @@ class MicroBatcher:
         # Without micro-batching callers run their own batches; the lock keeps them from
         # running the model at the same time.
         self._direct_lock = threading.Lock()
+
+    @property
+    def pending(self) -> int:
+        """Items queued and not yet taken into a batch."""
+        with self._cond:
+            return len(self._queue)
 
     def map(self, key: Hashable, payloads: Sequence[Any], costs: Sequence[int]) -> list[Any]:
         """Run every payload through the model; results in input order.

@@ -4,26 +4,24 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 import torch
 
 import prompts
-from models.assets import hub_available, resolve
-from models.batching import BatchConfig
+from models.assets import LocalModel, hub_available, resolve
+from models.config import EngineConfig
 from models.embeddings import Embedder
 from models.errors import ModelUnavailable
 from models.langdetect import LanguageDetector
 from models.llm import CausalLM
 from models.manifest import Manifest, ModelSpec, load_manifest_file, load_profile
-from models.summarization import Summarizer, SummarizerOptions
+from models.summary import Summarizer
 from models.translation import (
-    GenerationOptions,
     LLMTranslator,
     SegmentTranslator,
     Seq2SeqTranslator,
@@ -32,28 +30,6 @@ from models.translation import (
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class EngineConfig:
-    """What to load and how; built by the service from its settings."""
-
-    profile: str = "auto"
-    manifest_path: Path | None = None
-    cache_dir: Path = field(default_factory=lambda: default_cache_dir())
-    device: str = "auto"
-    hub_offline: bool = False
-    num_beams: int = 1
-    torch_threads: int | None = None
-    translation_backend: str = "manifest"
-    ct2_compute_type: str | None = None
-    fixed_new_tokens: int | None = None
-    micro_batching: bool = True
-    batch_wait_ms: float = 5.0
-    llm_batch_wait_ms: float = 200.0
-    max_batch_size: int = 32
-    max_batch_tokens: int = 8192
-    summarizer: SummarizerOptions = field(default_factory=SummarizerOptions)
 
 
 @dataclass(frozen=True)
@@ -83,11 +59,13 @@ class Engines:
     summarizer: Summarizer
     cards: list[ModelCard]
 
+    llm: CausalLM | None = None
+
     def close(self) -> None:
         """Stop the batcher threads (queued work finishes first)."""
         self.translation.close()
-        if self.summarizer.llm is not None:
-            self.summarizer.llm.close()
+        if self.llm is not None:
+            self.llm.close()
 
 
 def choose_profile(config: EngineConfig) -> tuple[Manifest, str]:
@@ -116,14 +94,19 @@ def resolve_device(device: str) -> str:
     return device
 
 
-def load_engines(config: EngineConfig) -> Engines:
+def load_engines(config: EngineConfig, *, embeddings_only: bool = False) -> Engines:
     """Load every model of the chosen profile and run one tiny warm-up through each.
 
-    Raises ``ModelUnavailable`` naming the model that could not be loaded and how to provide
-    it, or ``ManifestError``/``PromptError`` for broken configuration.
+    ``embeddings_only`` loads the embedder alone (the extractive engine; ``make eval`` stages
+    that need no LLM), with no translators. Raises ``ModelUnavailable`` naming the model that
+    could not be loaded and how to provide it, or ``ManifestError``/``PromptError`` for broken
+    configuration.
     """
     prompts.check_templates()
     manifest, reason = choose_profile(config)
+    if embeddings_only:
+        reason += "; embedder only"
+        manifest = replace(manifest, models=tuple(manifest.by_task("embeddings")))
     log.info("loading profile %s (%s)", manifest.name, reason)
     if config.torch_threads:
         torch.set_num_threads(config.torch_threads)
@@ -131,7 +114,6 @@ def load_engines(config: EngineConfig) -> Engines:
     # float32 on CPU (bf16 matmuls are slow on most CPUs and GGUF dequantises to float32);
     # bfloat16 on GPU halves memory at no measurable quality cost.
     dtype = torch.bfloat16 if device.startswith("cuda") else torch.float32
-    cards: list[ModelCard] = []
     detector = LanguageDetector()
 
     # Resolve every model's files before loading any, so a missing one fails in seconds.
@@ -144,7 +126,7 @@ def load_engines(config: EngineConfig) -> Engines:
     started = time.perf_counter()
     embed_path = paths[embed_spec.id]
     embedder = _guard(embed_spec, lambda: Embedder(embed_path.path, device=device))
-    cards.append(_card(embed_spec, device, "float32", started))
+    cards = [_card(embed_spec, device, "float32", started)]
 
     llm: CausalLM | None = None
     llm_specs = manifest.by_task("llm")
@@ -159,62 +141,16 @@ def load_engines(config: EngineConfig) -> Engines:
             ),
         )
         cards.append(_card(spec, device, llm.dtype, started))
+        llm.configure_batching(config.batch.for_llm())
 
-    options = GenerationOptions(
-        num_beams=config.num_beams, fixed_new_tokens=config.fixed_new_tokens
-    )
     translators: list[SegmentTranslator] = []
     for spec in manifest.by_task("translation"):
         started = time.perf_counter()
-        if spec.source["kind"] == "llm":
-            if llm is None:
-                raise ModelUnavailable(model=spec.id, reason="it needs the profile's LLM")
-            translators.append(LLMTranslator(spec, llm))
-            cards.append(_card(spec, device, llm.dtype, started))
-            continue
-        where = paths[spec.id]
-        backend = (
-            spec.backend if config.translation_backend == "manifest" else config.translation_backend
-        )
-        if backend == "ctranslate2":
-            from models.ct2 import CT2Translator
-
-            translator: SegmentTranslator = _guard(
-                spec,
-                functools.partial(
-                    CT2Translator.load,
-                    spec,
-                    where.path,
-                    device=device,
-                    cache_dir=config.cache_dir / "ct2",
-                    options=options,
-                    compute_type=config.ct2_compute_type,
-                ),
-            )
-        else:
-            translator = _guard(
-                spec,
-                functools.partial(
-                    Seq2SeqTranslator.load,
-                    spec,
-                    where.path,
-                    device=device,
-                    dtype=dtype,
-                    options=options,
-                ),
-            )
+        translator = _load_translator(spec, paths, llm, config, device=device, dtype=dtype)
         translators.append(translator)
         cards.append(_card(spec, device, translator.dtype, started))
 
-    batching = BatchConfig(
-        enabled=config.micro_batching,
-        wait_ms=config.batch_wait_ms,
-        max_batch_size=config.max_batch_size,
-        max_batch_tokens=config.max_batch_tokens,
-    )
-    if llm is not None:
-        llm.configure_batching(replace(batching, wait_ms=config.llm_batch_wait_ms))
-    translation = TranslationService(translators, detector, batching=batching)
+    translation = TranslationService(translators, detector, batching=config.batch.for_translation())
     model_ids = {"embeddings": embed_spec.id, **({"llm": llm_specs[0].id} if llm_specs else {})}
     summarizer = Summarizer(
         embedder,
@@ -225,7 +161,63 @@ def load_engines(config: EngineConfig) -> Engines:
         options=config.summarizer,
     )
     _warm_up(embedder, llm, translators)
-    return Engines(manifest.name, reason, detector, translation, summarizer, cards)
+    return Engines(manifest.name, reason, detector, translation, summarizer, cards, llm)
+
+
+def _load_translator(
+    spec: ModelSpec,
+    paths: dict[str, LocalModel],
+    llm: CausalLM | None,
+    config: EngineConfig,
+    *,
+    device: str,
+    dtype: torch.dtype,
+) -> SegmentTranslator:
+    """One translation model of the manifest, on the backend the manifest or config names."""
+    if spec.source["kind"] == "llm":
+        if llm is None:
+            raise ModelUnavailable(model=spec.id, reason="it needs the profile's LLM")
+        return LLMTranslator(spec, llm)
+    where = paths[spec.id]
+    backend = (
+        spec.backend if config.translation_backend == "manifest" else config.translation_backend
+    )
+    if backend == "ctranslate2":
+        from models.translation.ct2 import CT2Translator
+
+        return _guard(
+            spec,
+            functools.partial(
+                CT2Translator.load,
+                spec,
+                where.path,
+                device=device,
+                cache_dir=config.cache_dir / "ct2",
+                options=config.generation,
+                compute_type=config.ct2_compute_type,
+            ),
+        )
+    return _guard(
+        spec,
+        functools.partial(
+            Seq2SeqTranslator.load,
+            spec,
+            where.path,
+            device=device,
+            dtype=dtype,
+            options=config.generation,
+        ),
+    )
+
+
+@contextmanager
+def open_engines(config: EngineConfig) -> Iterator[Engines]:
+    """``load_engines`` as a context manager: the engines are closed on exit."""
+    engines = load_engines(config)
+    try:
+        yield engines
+    finally:
+        engines.close()
 
 
 def _guard(spec: ModelSpec, load: Callable[[], T]) -> T:
@@ -269,8 +261,3 @@ def _any_pair(spec: ModelSpec) -> tuple[str, str]:
             src, _, tgt = pair.partition("-")
             return src, tgt
     return spec.languages[0], spec.languages[1]
-
-
-def default_cache_dir() -> Path:
-    """``$CACHE_DIR`` or ``~/.cache/news-service``."""
-    return Path(os.environ.get("CACHE_DIR", Path.home() / ".cache" / "news-service"))

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lingua import Language, LanguageDetectorBuilder
+from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
 from models.errors import UnsupportedLanguage
-from models.languages import SUPPORTED
+from models.languages import SUPPORTED, LangCode, parse_lang
 
-_PUBLIC = {
-    Language.ENGLISH: "en",
-    Language.RUSSIAN: "ru",
-    Language.KAZAKH: "kk",
-    Language.CHINESE: "zh",
+# lingua's languages for our public codes (ISO 639-1, as lingua names them).
+_PUBLIC: dict[Language, LangCode] = {
+    Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())): code for code in SUPPORTED
 }
 _NEIGHBOURS = (
     Language.UKRAINIAN,
@@ -39,7 +37,7 @@ _NEIGHBOURS = (
 class Detection:
     """A detected language and the detector's confidence in ``[0, 1]``."""
 
-    lang: str
+    lang: LangCode
     confidence: float
 
 
@@ -77,8 +75,9 @@ class LanguageDetector:
         """
         if source_lang == "auto":
             return self.detect(text, param=param)
-        if source_lang not in SUPPORTED:
+        lang = parse_lang(source_lang)
+        if lang is None:
             raise UnsupportedLanguage(
                 param="source_lang", language=source_lang, supported=SUPPORTED
             )
-        return Detection(source_lang, 1.0)
+        return Detection(lang, 1.0)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Literal, get_args
 
 LangCode = Literal["en", "ru", "kk", "zh"]
-SUPPORTED: tuple[str, ...] = get_args(LangCode)
+SUPPORTED: tuple[LangCode, ...] = get_args(LangCode)
 
 NAMES: dict[str, str] = {"en": "English", "ru": "Russian", "kk": "Kazakh", "zh": "Chinese"}
 
@@ -19,6 +19,11 @@ _FAMILY_CODES: dict[str, dict[str, str]] = {
     # Marian models are one pair each; the code is only used for logging and routing.
     "marian": {"en": "en", "ru": "ru", "kk": "kk", "zh": "zh"},
 }
+
+
+def parse_lang(value: str) -> LangCode | None:
+    """``value`` as a public language code, or ``None`` when it is not one."""
+    return next((code for code in SUPPORTED if code == value), None)
 
 
 def model_code(family: str, lang: str) -> str:

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from models.assets import resolve
-from models.engines import default_cache_dir
+from models.config import default_cache_dir
 from models.errors import ModelUnavailable
 from models.manifest import PROFILES, load_profile
 

@@ -1,8 +1,8 @@
-"""Request-scoped accessors for what the lifespan put on ``app.state``."""
+"""Request-scoped accessors for the lifespan state, and the ``Depends`` aliases routes use."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, cast
 
 from fastapi import Depends, Request
 
@@ -10,29 +10,39 @@ from models.engines import Engines
 from models.errors import ModelUnavailable
 from models.runtime import InferenceRunner
 from service.settings import Settings
+from service.state import AppState, EngineSlot
+
+
+def app_state(request: Request) -> AppState:
+    """The lifespan state of the app serving ``request`` (a ``State`` reads like the dict)."""
+    return cast("AppState", request.state)
 
 
 def get_settings(request: Request) -> Settings:
     """The settings the app was built with."""
-    settings: Settings = request.app.state.settings
-    return settings
+    return app_state(request)["settings"]
+
+
+def get_slot(request: Request) -> EngineSlot:
+    """The engine slot: the loaded engines, or why there are none yet."""
+    return app_state(request)["slot"]
 
 
 def get_engines(request: Request) -> Engines:
-    """The loaded engines; 503 while loading or after a failed load."""
-    engines: Engines | None = request.app.state.engines
-    if engines is None:
-        reason = request.app.state.load_error or "models are still loading"
-        raise ModelUnavailable(model=request.app.state.settings.model_profile, reason=reason)
-    return engines
+    """The loaded engines; raises ``ModelUnavailable`` (503) while loading or after a failure."""
+    slot = get_slot(request)
+    if slot.engines is None:
+        reason = slot.error or "models are still loading"
+        raise ModelUnavailable(model=get_settings(request).model_profile, reason=reason)
+    return slot.engines
 
 
 def get_runner(request: Request) -> InferenceRunner:
     """The bounded inference executor."""
-    runner: InferenceRunner = request.app.state.runner
-    return runner
+    return app_state(request)["runner"]
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+SlotDep = Annotated[EngineSlot, Depends(get_slot)]
 EnginesDep = Annotated[Engines, Depends(get_engines)]
 RunnerDep = Annotated[InferenceRunner, Depends(get_runner)]

@@ -18,6 +18,7 @@ from models.errors import (
     Overloaded,
     UnsupportedLanguage,
 )
+from models.languages import SUPPORTED
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ async def _inference_error(request: Request, exc: Exception) -> JSONResponse:
     raise AssertionError("unreachable: InferenceError is last in _STATUS")
 
 
-async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = exc.errors()
     first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
@@ -66,13 +67,13 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
         return envelope(422, "invalid_json", f"Malformed JSON: {first.get('msg')}", None)
     message = f"{param}: {first.get('msg')}" if param else str(first.get("msg"))
     if first.get("type") == "literal_error" and param and "lang" in param:
-        message += " (supported: en, ru, kk, zh)"
+        message += f" (supported: {', '.join(SUPPORTED)})"
     if len(errors) > 1:
         message += f" (and {len(errors) - 1} more)"
     return envelope(422, "invalid_request", message, param)
 
 
-async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     kinds = {404: "not_found", 405: "method_not_allowed"}
     return envelope(exc.status_code, kinds.get(exc.status_code, "http_error"), str(exc.detail))

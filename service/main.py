@@ -1,4 +1,9 @@
-"""App factory: routes, middleware, error handlers, and model loading in the lifespan."""
+"""App factory: routes, middleware, error handlers, and model loading in the lifespan.
+
+Importing this module has no side effects; ``service/asgi.py`` holds the one module-level
+``app`` for ASGI servers, and ``python -m service.main`` (``make run``, the container) builds
+the app and serves it with uvicorn.
+"""
 
 from __future__ import annotations
 
@@ -9,37 +14,18 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
 
-from models.engines import EngineConfig, Engines, load_engines
+from models.config import EngineConfig
+from models.engines import Engines, load_engines
 from models.errors import ModelUnavailable
 from models.manifest import ManifestError
 from models.runtime import InferenceRunner
 from service import errors
 from service.routes import router
 from service.settings import Settings
+from service.state import AppState, EngineSlot
 
 log = logging.getLogger("service")
 Loader = Callable[[EngineConfig], Engines]
-
-
-def engine_config(settings: Settings) -> EngineConfig:
-    """Translate HTTP-side settings into the inference layer's plain config."""
-    return EngineConfig(
-        profile=settings.model_profile,
-        manifest_path=settings.model_manifest,
-        cache_dir=settings.cache_dir,
-        device=settings.device,
-        hub_offline=settings.hf_hub_offline,
-        num_beams=settings.num_beams,
-        torch_threads=settings.torch_threads,
-        translation_backend=settings.translation_backend,
-        ct2_compute_type=settings.ct2_compute_type,
-        fixed_new_tokens=settings.fixed_new_tokens,
-        micro_batching=settings.micro_batching,
-        batch_wait_ms=settings.batch_wait_ms,
-        llm_batch_wait_ms=settings.llm_batch_wait_ms,
-        max_batch_size=settings.max_batch_size,
-        max_batch_tokens=settings.max_batch_tokens,
-    )
 
 
 def create_app(settings: Settings | None = None, *, loader: Loader = load_engines) -> FastAPI:
@@ -50,29 +36,23 @@ def create_app(settings: Settings | None = None, *, loader: Loader = load_engine
     )
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.engines = None
-        app.state.load_error = None
-        # With micro-batching, request threads mostly wait for their batches, so as many may
-        # be in flight as fit in one batch; without it, one request at a time owns the model.
-        workers = settings.inference_workers or (
-            settings.max_batch_size if settings.micro_batching else 1
-        )
-        app.state.runner = InferenceRunner(
-            workers=workers,
+    async def lifespan(_app: FastAPI) -> AsyncIterator[AppState]:
+        slot = EngineSlot()
+        runner = InferenceRunner(
+            workers=settings.inference_workers,
             max_queue=settings.max_queue,
             retry_after_s=settings.retry_after_s,
         )
-        config = engine_config(settings)
+        config = settings.engine_config()
 
         async def load() -> None:
             try:
                 engines = await asyncio.to_thread(loader, config)
             except (ModelUnavailable, ManifestError, ValueError) as exc:
-                app.state.load_error = str(exc)
+                slot.error = str(exc)
                 log.error("model loading failed: %s", exc)
                 raise
-            app.state.engines = engines
+            slot.engines = engines
             log.info(
                 "ready: profile %s (%s); models: %s",
                 engines.profile,
@@ -87,14 +67,14 @@ def create_app(settings: Settings | None = None, *, loader: Loader = load_engine
             task = asyncio.create_task(load())
             task.add_done_callback(lambda t: t.cancelled() or t.exception())
         try:
-            yield
+            yield {"settings": settings, "runner": runner, "slot": slot}
         finally:
             if task is not None and not task.done():
                 task.cancel()
-            app.state.runner.shutdown()
-            if app.state.engines is not None:
-                app.state.engines.close()
-            app.state.engines = None
+            runner.shutdown()
+            if slot.engines is not None:
+                slot.engines.close()
+            slot.engines = None
 
     app = FastAPI(
         title="News summarisation and translation",
@@ -103,9 +83,6 @@ def create_app(settings: Settings | None = None, *, loader: Loader = load_engine
         "and translation into Russian, Kazakh and Chinese, on self-hosted models.",
         lifespan=lifespan,
     )
-    app.state.settings = settings
-    app.state.engines = None
-    app.state.load_error = None
     errors.register(app)
 
     @app.middleware("http")
@@ -135,15 +112,13 @@ def create_app(settings: Settings | None = None, *, loader: Loader = load_engine
     return app
 
 
-app = create_app()
-
-
 def main() -> None:
     """Entry point for ``python -m service.main``: one worker, HOST/PORT from settings."""
     import uvicorn
 
+    settings = Settings()
     # One worker: each worker process would hold its own copy of every model.
-    uvicorn.run(app, host=app.state.settings.host, port=app.state.settings.port, workers=1)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, workers=1)
 
 
 if __name__ == "__main__":

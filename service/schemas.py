@@ -7,9 +7,16 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-Lang = Literal["en", "ru", "kk", "zh"]
-SourceLang = Literal["auto", "en", "ru", "kk", "zh"]
-PointType = Literal["request", "agreement", "statement", "event", "figure"]
+from models.engines import ModelCard
+from models.languages import LangCode
+from models.spans import Span
+from models.summary import KeyPoint, PointType, StructuredSummary
+from models.text.datelines import Dateline
+from models.text.figures import Figure
+from models.translation import TranslationResult
+
+Lang = LangCode
+SourceLang = Literal["auto"] | LangCode
 NonBlank = Annotated[str, Field(min_length=1)]
 
 
@@ -76,6 +83,23 @@ class TranslateResponse(BaseModel):
     notes: list[str] = Field(description="E.g. texts already in the target language.")
     timings_ms: dict[str, float]
 
+    @classmethod
+    def from_result(cls, result: TranslationResult, *, total_ms: float) -> TranslateResponse:
+        """The response for a translation result."""
+        first = result.source_langs[0]
+        return cls(
+            source_lang=first.lang,
+            source_lang_confidence=first.confidence,
+            detected=[Detected(lang=d.lang, confidence=d.confidence) for d in result.source_langs],
+            target_lang=result.target_lang,
+            translations=list(result.translations),
+            model=result.models[0] if result.models else None,
+            models=list(result.models),
+            segments=result.segments,
+            notes=list(result.notes),
+            timings_ms={"total": total_ms},
+        )
+
 
 class SummarizeRequest(Strict):
     """POST /summarize body."""
@@ -122,6 +146,11 @@ class SpanOut(BaseModel):
     end: int = Field(ge=0)
     text: str
 
+    @classmethod
+    def from_span(cls, span: Span) -> SpanOut:
+        """The API form of a span."""
+        return cls(start=span.start, end=span.end, text=span.text)
+
 
 class KeyPointOut(BaseModel):
     """One key point with its type, parties and evidence."""
@@ -136,12 +165,30 @@ class KeyPointOut(BaseModel):
     evidence: list[SpanOut] = Field(description="Source sentences supporting the point.")
     confidence: float = Field(description="Type confidence in [0, 1].")
 
+    @classmethod
+    def from_point(cls, point: KeyPoint) -> KeyPointOut:
+        """The API form of a key point."""
+        return cls(
+            text=point.text,
+            type=point.type,
+            actor=point.actor,
+            target=point.target,
+            evidence=[SpanOut.from_span(s) for s in point.evidence],
+            confidence=point.confidence,
+        )
+
 
 class FigureOut(SpanOut):
     """An amount, count, percentage or quantity found in the article."""
 
     kind: Literal["money", "percent", "count", "quantity"]
     value: float | None = Field(description="Numeric value with multipliers applied.")
+
+    @classmethod
+    def from_figure(cls, figure: Figure) -> FigureOut:
+        """The API form of a figure."""
+        span = figure.span
+        return cls(kind=figure.kind, value=figure.value, **SpanOut.from_span(span).model_dump())
 
 
 class DatelineOut(SpanOut):
@@ -150,6 +197,18 @@ class DatelineOut(SpanOut):
     date: str | None
     place: str | None
     agency: str | None
+
+    @classmethod
+    def from_dateline(cls, dateline: Dateline | None) -> DatelineOut | None:
+        """The API form of a dateline (``None`` when the article has none)."""
+        if dateline is None:
+            return None
+        return cls(
+            date=dateline.date,
+            place=dateline.place,
+            agency=dateline.agency,
+            **SpanOut.from_span(dateline.span).model_dump(),
+        )
 
 
 class SummaryTranslationOut(BaseModel):
@@ -176,6 +235,30 @@ class SummarizeResponse(BaseModel):
     models: list[str]
     warnings: list[str]
     timings_ms: dict[str, float]
+
+    @classmethod
+    def from_result(cls, result: StructuredSummary) -> SummarizeResponse:
+        """The response for a structured summary."""
+        return cls(
+            headline=result.headline,
+            summary=result.summary,
+            source_lang=result.source_lang,
+            source_lang_confidence=result.source_confidence,
+            key_points=[KeyPointOut.from_point(p) for p in result.key_points],
+            figures=[FigureOut.from_figure(f) for f in result.figures],
+            dateline=DatelineOut.from_dateline(result.dateline),
+            translations={
+                t.lang: SummaryTranslationOut(
+                    headline=t.headline, summary=t.summary, key_points=list(t.key_points)
+                )
+                for t in result.translations
+            },
+            engine=result.engine,
+            chunks=result.chunks,
+            models=list(result.models),
+            warnings=list(result.warnings),
+            timings_ms=dict(result.timings_ms),
+        )
 
 
 class ErrorBody(BaseModel):
@@ -228,6 +311,22 @@ class ModelOut(BaseModel):
     quality: str
     languages: list[str]
     load_s: float
+
+    @classmethod
+    def from_card(cls, card: ModelCard) -> ModelOut:
+        """The API form of a loaded model's card."""
+        return cls(
+            id=card.id,
+            task=card.task,
+            revision=card.revision,
+            licence=card.licence,
+            device=card.device,
+            dtype=card.dtype,
+            size=card.size,
+            quality=card.quality,
+            languages=list(card.languages),
+            load_s=card.load_s,
+        )
 
 
 class ModelsOut(BaseModel):

@@ -1,14 +1,24 @@
-"""Service settings, read from environment variables (pydantic-settings)."""
+"""Service settings, read from environment variables (pydantic-settings).
+
+Importing this module is cheap: ``models.config`` holds plain dataclasses and imports no
+torch, so tools can read the settings without loading the inference stack.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from models.engines import default_cache_dir
+from models.config import (
+    BatchOptions,
+    EngineConfig,
+    GenerationOptions,
+    TranslationBackend,
+    default_cache_dir,
+)
 
 
 class Settings(BaseSettings):
@@ -38,11 +48,11 @@ class Settings(BaseSettings):
     hf_hub_offline: bool = Field(False, description="Never contact the Hugging Face hub.")
     max_text_chars: int = Field(100_000, ge=1, description="Longest text accepted (413 above).")
     max_body_bytes: int = Field(2_000_000, ge=1, description="Largest request body (413 above).")
-    inference_workers: int | None = Field(
-        None,
-        ge=1,
-        description="Requests in flight at once (default: MAX_BATCH_SIZE with micro-batching, "
-        "else 1).",
+    inference_workers: int = Field(
+        0,
+        ge=0,
+        description="Requests in flight at once; 0 (the default) means MAX_BATCH_SIZE with "
+        "micro-batching, else 1.",
     )
     max_queue: int = Field(16, ge=0, description="Requests that may wait; more get 429.")
     retry_after_s: int = Field(5, ge=1, description="Retry-After seconds sent with 429.")
@@ -65,7 +75,7 @@ class Settings(BaseSettings):
     max_batch_tokens: int = Field(
         8192, ge=16, description="Input tokens per shared batch (padded width x rows)."
     )
-    translation_backend: Literal["manifest", "torch", "ctranslate2"] = Field(
+    translation_backend: TranslationBackend = Field(
         "manifest", description="Seq2seq backend: as the manifest says, or forced for all."
     )
     ct2_compute_type: str | None = Field(
@@ -75,3 +85,34 @@ class Settings(BaseSettings):
         None, ge=1, description="Benchmarks only: generate exactly this many tokens."
     )
     log_level: str = Field("INFO", description="Python log level.")
+
+    @model_validator(mode="after")
+    def _derived_defaults(self) -> Self:
+        # With micro-batching, request threads mostly wait for their batches, so as many may
+        # be in flight as fit in one batch; without it, one request at a time owns the model.
+        if self.inference_workers == 0:
+            self.inference_workers = self.max_batch_size if self.micro_batching else 1
+        return self
+
+    def engine_config(self) -> EngineConfig:
+        """The inference layer's configuration, built from these settings."""
+        return EngineConfig(
+            profile=self.model_profile,
+            manifest_path=self.model_manifest,
+            cache_dir=self.cache_dir,
+            device=self.device,
+            hub_offline=self.hf_hub_offline,
+            torch_threads=self.torch_threads,
+            translation_backend=self.translation_backend,
+            ct2_compute_type=self.ct2_compute_type,
+            batch=BatchOptions(
+                enabled=self.micro_batching,
+                wait_ms=self.batch_wait_ms,
+                llm_wait_ms=self.llm_batch_wait_ms,
+                max_batch_size=self.max_batch_size,
+                max_batch_tokens=self.max_batch_tokens,
+            ),
+            generation=GenerationOptions(
+                num_beams=self.num_beams, fixed_new_tokens=self.fixed_new_tokens
+            ),
+        )

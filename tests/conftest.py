@@ -19,12 +19,8 @@ from tiny_models import (
     build_tiny_qwen2,
 )
 
-from models.manifest import ModelSpec
 from service.main import create_app
 from service.settings import Settings
-
-FIXTURES = Path(__file__).parent / "fixtures"
-SEED = (FIXTURES / "seed_article.txt").read_text("utf-8")
 
 
 def _translation(name: str, family: str, pairs: str, segment_tokens: int = 24) -> str:
@@ -91,32 +87,3 @@ def client(tiny_settings: Settings) -> Iterator[TestClient]:
     """The app on tiny models, lifespan run (models loaded once for the session)."""
     with TestClient(create_app(tiny_settings)) as test_client:
         yield test_client
-
-
-def translation_spec(family: str, pairs: tuple[str, ...] = ("*",)) -> ModelSpec:
-    """A manifest row for a tiny translation model (for tests that load one directly)."""
-    return ModelSpec(
-        id=f"tiny/{family}",
-        task="translation",
-        family=family,
-        languages=("en", "ru", "kk", "zh"),
-        licence="test",
-        size="",
-        quality="",
-        source={"kind": "local"},
-        pairs=pairs,
-    )
-
-
-def assert_error(response: object, status: int, kind: str, *, param: str | None = None) -> dict:
-    """Check the status and the error envelope; return the error body."""
-    assert response.status_code == status, response.text  # type: ignore[attr-defined]
-    body = response.json()  # type: ignore[attr-defined]
-    assert set(body) == {"error"}
-    error = body["error"]
-    assert set(error) == {"type", "message", "param"}
-    assert error["type"] == kind, error
-    assert error["message"]
-    if param is not None:
-        assert error["param"] == param, error
-    return error  # type: ignore[no-any-return]

@@ -8,8 +8,9 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from helpers import REPO_ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO_ROOT
 DOCKERFILE = (ROOT / "Dockerfile").read_text("utf-8")
 MAKEFILE = (ROOT / "Makefile").read_text("utf-8")
 

@@ -71,8 +71,7 @@ def test_roundtrip(loaded: dict[str, tuple[Any, Any]], name: str, lang: str) -> 
     tok, _ = loaded[name]
     text = SAMPLE_TEXTS[lang]
     ids = tok(text).input_ids
-    if tok.unk_token_id is not None:
-        assert tok.unk_token_id not in ids
+    assert tok.unk_token_id is None or tok.unk_token_id not in ids
     assert tok.decode(ids, skip_special_tokens=True) == text
     # subword pieces: never more than one id per character (sentencepiece) or
     # per UTF-8 byte (byte-level BPE), plus the special tokens

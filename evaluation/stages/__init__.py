@@ -1,0 +1,1 @@
+"""The stages of ``make eval``: summaries (+ the LLM engine), requests, translation."""

@@ -1,0 +1,59 @@
+"""Grounding: an LLM-written claim is kept only where the article supports it.
+
+A claim is supported when every number in it occurs in the article and it aligns with a
+source sentence: embedding cosine at least ``ground_threshold``, or at least
+``lexical_ground_threshold`` of its words occur in that sentence. The aligned sentence (and a
+neighbour that aligns nearly as well, for a claim that merges two) becomes the evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from models.config import SummarizerOptions
+from models.embeddings import Embedder
+from models.spans import Span
+from models.summary.analysis import word_overlap
+from models.summary.types import Article
+from models.text.facts import numbers_supported
+
+# A neighbour sentence is cited too when its cosine is within this of the best one's.
+_NEIGHBOUR_MARGIN = 0.05
+
+
+@dataclass(frozen=True)
+class Grounded:
+    """A supported claim and the sentence spans that support it, in article order."""
+
+    text: str
+    evidence: tuple[Span, ...]
+
+
+class Grounder:
+    """Aligns claims to the article's sentences with the article's own embeddings."""
+
+    def __init__(self, embedder: Embedder, options: SummarizerOptions) -> None:
+        self.embedder = embedder
+        self.options = options
+
+    def ground(self, claim: str, article: Article) -> Grounded | None:
+        """The claim and its evidence, or ``None`` when the article does not support it."""
+        claim = claim.strip()
+        if not claim or not numbers_supported(claim, article.text):
+            return None
+        sentences = article.sentences
+        sims = article.vectors @ self.embedder.encode([claim])[0]
+        best = int(sims.argmax())
+        lexical = word_overlap(claim, sentences[best].span.text)
+        if (
+            sims[best] < self.options.ground_threshold
+            and lexical < self.options.lexical_ground_threshold
+        ):
+            return None
+        evidence = [sentences[best].span]
+        for j in (best - 1, best + 1):
+            if 0 <= j < len(sentences) and sims[j] >= max(
+                self.options.ground_threshold, sims[best] - _NEIGHBOUR_MARGIN
+            ):
+                evidence.append(sentences[j].span)
+        return Grounded(claim, tuple(sorted(evidence, key=lambda s: s.start)))

@@ -1,0 +1,151 @@
+"""Point typing: which of the five types each sentence is.
+
+* Without an LLM (``PointTyper.by_example``): the request classifier first, else the type of
+  the most similar few-shot example (nearest neighbour among the non-request examples).
+* With the LLM (``PointTyper.probabilities``): a constrained five-way choice read from one
+  forward pass, calibrated against a content-free input, plus the two request detectors,
+  which must agree (``models/summary/requests.py``).
+* A statement or event whose substance is money or a percentage is a figure (both engines).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+import prompts
+from models.config import SummarizerOptions
+from models.embeddings import Embedder
+from models.llm import CausalLM, FewShotLabels
+from models.spans import Span
+from models.summary.analysis import has_amount
+from models.summary.requests import ExampleRequestClassifier, LLMRequestClassifier
+from models.summary.types import POINT_TYPES, PointType, Sentence
+from models.text.figures import Figure, find_figures
+
+# Below this cosine to its nearest few-shot example a sentence is a plain statement.
+_NEAREST_MIN = 0.3
+
+
+class PointTyper:
+    """Types sentences with the embedder's examples and, when loaded, the LLM."""
+
+    def __init__(
+        self, embedder: Embedder, llm: CausalLM | None, options: SummarizerOptions
+    ) -> None:
+        self.embedder = embedder
+        self.options = options
+        self.requests_by_example = ExampleRequestClassifier(embedder)
+        shots = prompts.examples("classify_examples")
+        self._shot_labels = [as_type(label) for label, _ in shots if label != "request"]
+        self._shot_vectors = embedder.encode([text for label, text in shots if label != "request"])
+        self.requests_by_llm = LLMRequestClassifier(llm) if llm is not None else None
+        self.five_way = (
+            FewShotLabels(
+                llm,
+                prompts.render("classify_system"),
+                [(text, label) for label, text in shots],
+                lambda text: prompts.render("classify_user", sentence=text),
+                POINT_TYPES,
+            )
+            if llm is not None
+            else None
+        )
+
+    def by_example(
+        self, vectors: np.ndarray, sentences: Sequence[Sentence], figures: Sequence[Figure]
+    ) -> list[tuple[PointType, float]]:
+        """The extractive engine's type and confidence for each sentence (no LLM)."""
+        p_request = self.requests_by_example.probabilities(vectors)
+        sims = vectors @ self._shot_vectors.T
+        out: list[tuple[PointType, float]] = []
+        for s in sentences:
+            p = float(p_request[s.index])
+            if p >= self.options.request_threshold:
+                out.append(("request", p))
+                continue
+            row = sims[s.index]
+            best = int(row.argmax())
+            label = self._shot_labels[best] if row[best] >= _NEAREST_MIN else "statement"
+            out.append((figure_override(label, s.span, figures), float(max(row[best], 0.0))))
+        return out
+
+    def standalone_by_example(self, texts: Sequence[str]) -> list[tuple[PointType, float]]:
+        """``by_example`` for sentences that are not one article (each its own line)."""
+        sentences, figures = as_document(texts)
+        return self.by_example(self.embedder.encode(list(texts)), sentences, figures)
+
+    def probabilities(
+        self,
+        texts: Sequence[str],
+        *,
+        request_scores: np.ndarray | None = None,
+        vectors: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Type probabilities per sentence from the LLM (rows sum to 1; columns POINT_TYPES).
+
+        A sentence is a request where both request detectors agree: the LLM's yes/no
+        P(request) reaches ``llm_request_threshold`` and the embedding classifier's reaches
+        ``request_threshold``. Its request column is then the mean of the two (the other
+        types share the rest in their own proportions), and zero otherwise: the five-way
+        label alone, or either detector alone, over-predicts requests (evaluation/README.md).
+        ``request_scores`` (the LLM detector's outputs) and ``vectors`` (the sentences'
+        embeddings) may be passed where the caller already has them. Raises ``ValueError``
+        when no LLM is loaded.
+        """
+        if self.five_way is None or self.requests_by_llm is None:
+            raise ValueError("LLM typing needs the profile's LLM")
+        five_way = self.five_way.probabilities(texts)
+        by_llm = (
+            self.requests_by_llm.probabilities(texts) if request_scores is None else request_scores
+        )
+        if vectors is None:
+            vectors = self.embedder.encode(list(texts))
+        by_example = self.requests_by_example.probabilities(vectors)
+        agree = (by_llm >= self.options.llm_request_threshold) & (
+            by_example >= self.options.request_threshold
+        )
+        p_request = np.where(agree, (by_llm + by_example) / 2, 0.0)
+        rest = five_way[:, 1:]
+        rest = rest / np.maximum(rest.sum(axis=1, keepdims=True), 1e-9)
+        return np.column_stack([p_request, rest * (1 - p_request)[:, None]])
+
+    def llm_request_scores(self, texts: Sequence[str]) -> np.ndarray:
+        """The LLM request detector's calibrated P(request) alone. Raises ``ValueError``."""
+        if self.requests_by_llm is None:
+            raise ValueError("the LLM request detector needs the profile's LLM")
+        return self.requests_by_llm.probabilities(texts)
+
+
+def llm_type(row: np.ndarray) -> PointType:
+    """The type of a row of ``PointTyper.probabilities``: a request wherever the request
+    detectors passed their thresholds (non-zero request column), else the likeliest other."""
+    if row[0] > 0:
+        return "request"
+    return POINT_TYPES[1 + int(np.argmax(row[1:]))]
+
+
+def as_type(label: str) -> PointType:
+    """``label`` as a point type. Raises ``ValueError`` for an unknown one."""
+    for kind in POINT_TYPES:
+        if label == kind:
+            return kind
+    raise ValueError(f"unknown key point type {label!r}")
+
+
+def figure_override(label: PointType, span: Span, figures: Sequence[Figure]) -> PointType:
+    """A statement or event whose substance is money or a percentage is a figure."""
+    if label in ("statement", "event") and has_amount(span, figures):
+        return "figure"
+    return label
+
+
+def as_document(texts: Sequence[str]) -> tuple[list[Sentence], list[Figure]]:
+    """Sentences laid end to end (one per line) as article sentences, and their figures."""
+    sentences: list[Sentence] = []
+    offset = 0
+    for i, t in enumerate(texts):
+        sentences.append(Sentence(Span(offset, offset + len(t), t), i))
+        offset += len(t) + 1
+    return sentences, find_figures("\n".join(texts))

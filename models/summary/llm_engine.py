@@ -1,0 +1,324 @@
+"""The LLM engine: what a small model does reliably, every output grounded.
+
+1. Type every sentence (``PointTyper.probabilities``: label probabilities from one forward
+   pass each, so concurrent requests share the scoring batches).
+2. Select key points with bonuses for requests, agreements and amounts; the best of each is
+   required.
+3. For the selected sentences only, schema-constrained ``{actor, target, point}`` JSON; the
+   point must ground (``Grounder``) and the parties must be named in the article
+   (``check_party``), else the source sentence is used and a warning says why.
+4. A headline and a 2-4 sentence summary as constrained JSON, grounded the same way; the
+   extractive ones where they fail.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+import prompts
+from models.config import SummarizerOptions
+from models.languages import language_name
+from models.llm import CausalLM, Message
+from models.summary.analysis import extractive_lead, has_amount, select
+from models.summary.extractive import ms_since, required_picks
+from models.summary.grounding import Grounder
+from models.summary.labels import PointTyper, figure_override, llm_type
+from models.summary.parties import check_party
+from models.summary.types import POINT_TYPES, Article, Draft, KeyPoint, PointType
+from models.text.facts import numbers_supported
+from models.text.segmentation import sentence_joiner, split_sentences
+
+# Longest sentence the LLM may write into the summary list (longer ones are cut by the schema).
+SUMMARY_ITEM_CHARS = 320
+KEYPOINT_NEW_TOKENS = 120
+HEADLINE_NEW_TOKENS = 320
+# The headline prompt reads this many top sentences (at least summary_sentences + 2).
+HEADLINE_CANDIDATES = 5
+
+
+@dataclass(frozen=True)
+class _Headline:
+    headline: str
+    summary: str
+    warnings: tuple[str, ...]
+
+
+class LLMEngine:
+    """Types, selects and words key points with the LLM; grounds everything it writes."""
+
+    def __init__(
+        self,
+        llm: CausalLM,
+        typer: PointTyper,
+        grounder: Grounder,
+        options: SummarizerOptions,
+        *,
+        model_ids: tuple[str, ...],
+    ) -> None:
+        self.llm = llm
+        self.typer = typer
+        self.grounder = grounder
+        self.options = options
+        self.model_ids = model_ids
+
+    def draft(self, article: Article, max_key_points: int) -> Draft:
+        """The LLM's draft. Raises ``GenerationFailed``, ``RuntimeError`` or ``ValueError``
+        when the model fails; the caller falls back to the extractive engine."""
+        timings: dict[str, float] = {}
+        clock = time.perf_counter()
+        chunks = self._chunks(article)
+        # Each sentence is scored on its own, so one call covers every chunk: one round trip
+        # through the batcher keeps concurrent requests in step (they share each batch).
+        probs = self.typer.probabilities(
+            [s.span.text for s in article.sentences], vectors=article.vectors
+        )
+        timings["llm_types"] = ms_since(clock)
+        types, picked = self._pick(article, probs, max_key_points)
+
+        clock = time.perf_counter()
+        points, warnings = self._key_points(article, picked, types, probs)
+        timings["llm_points"] = ms_since(clock)
+
+        clock = time.perf_counter()
+        head = self._headline(article)
+        timings["llm_headline"] = ms_since(clock)
+        return Draft(
+            headline=head.headline,
+            summary=head.summary,
+            key_points=points,
+            engine="llm",
+            chunks=chunks,
+            models=self.model_ids,
+            warnings=(*warnings, *head.warnings),
+            timings_ms=timings,
+        )
+
+    def _chunks(self, article: Article) -> int:
+        """How many consecutive groups of at most ``chunk_tokens`` LLM tokens the article has."""
+        chunks, used = 1, 0
+        for s in article.sentences:
+            cost = self.llm.count_tokens(s.span.text)
+            if used and used + cost > self.options.chunk_tokens:
+                chunks += 1
+                used = 0
+            used += cost
+        return chunks
+
+    def _pick(
+        self, article: Article, probs: np.ndarray, max_key_points: int
+    ) -> tuple[list[PointType], list[int]]:
+        """Each sentence's type, and the key point sentences (article order)."""
+        types: list[PointType] = []
+        priority = article.point_scores.copy()
+        for s in article.sentences:
+            label = figure_override(llm_type(probs[s.index]), s.span, article.figures)
+            types.append(label)
+            p = float(probs[s.index].max())
+            if label == "request":
+                priority[s.index] += self.options.request_bonus * p
+            elif label == "agreement":
+                priority[s.index] += self.options.agreement_bonus * p
+            if has_amount(s.span, article.figures):
+                priority[s.index] += self.options.figure_bonus
+        candidates = [
+            (kind, [i for i in article.eligible if types[i] == kind], probs[:, column])
+            for kind, column in (("request", 0), ("agreement", POINT_TYPES.index("agreement")))
+        ]
+        required = required_picks(article, candidates, priority)
+        picked = select(
+            priority,
+            article.vectors,
+            max_key_points,
+            article.eligible,
+            self.options,
+            required=required,
+        )
+        return types, picked
+
+    def _key_points(
+        self, article: Article, picked: list[int], types: list[PointType], probs: np.ndarray
+    ) -> tuple[tuple[KeyPoint, ...], list[str]]:
+        prefix_messages: list[Message] = [
+            {"role": "system", "content": prompts.render("keypoint_system")}
+        ]
+        for sample, reply in prompts.examples("keypoint_examples"):
+            prefix_messages += [
+                {"role": "user", "content": prompts.render("keypoint_user", sentence=sample)},
+                {"role": "assistant", "content": reply},
+            ]
+        chats = [
+            self.llm.chat(
+                [
+                    *prefix_messages,
+                    {
+                        "role": "user",
+                        "content": prompts.render(
+                            "keypoint_user", sentence=article.sentences[i].span.text
+                        ),
+                    },
+                ]
+            )
+            for i in picked
+        ]
+        answers = self.llm.generate_json(
+            chats,
+            schema=keypoint_schema(),
+            max_new_tokens=KEYPOINT_NEW_TOKENS,
+            prefix=self.llm.chat_prefix(prefix_messages),
+        )
+        points: list[KeyPoint] = []
+        warnings: list[str] = []
+        for n, (i, answer) in enumerate(zip(picked, answers, strict=True), start=1):
+            confidence = round(float(probs[i].max()), 3)
+            point, notes = self._key_point(article, i, n, (types[i], confidence), answer)
+            points.append(point)
+            warnings += notes
+        return tuple(points), warnings
+
+    def _key_point(
+        self,
+        article: Article,
+        i: int,
+        n: int,
+        typed: tuple[PointType, float],
+        answer: dict[str, Any] | None,
+    ) -> tuple[KeyPoint, list[str]]:
+        """Key point ``n`` (sentence ``i``, its type and confidence) from the LLM's answer,
+        which is ``None`` when it did not complete; the warnings it raised."""
+        sentence = article.sentences[i]
+        kind, confidence = typed
+        fallback = KeyPoint(sentence.span.text, kind, None, None, (sentence.span,), confidence)
+        if answer is None:
+            return fallback, [
+                f"key point {n}: the LLM answer did not complete; source sentence used"
+            ]
+        warnings: list[str] = []
+        actor = check_party(answer.get("actor"), article.text, f"key point {n} actor")
+        # A figure states an amount; it is not directed at anyone.
+        target = (
+            check_party(answer.get("target"), article.text, f"key point {n} target")
+            if kind != "figure"
+            else None
+        )
+        warnings += [p.warning for p in (actor, target) if p is not None and p.warning]
+        grounded = self.grounder.ground(str(answer.get("point", "")), article)
+        text, evidence = sentence.span.text, fallback.evidence
+        if grounded is None:
+            warnings.append(
+                f"key point {n}: the LLM's wording was not supported by the source "
+                "(no matching sentence or a number not in the article) and was dropped; "
+                "source sentence used"
+            )
+        else:
+            text, evidence = grounded.text, grounded.evidence
+        target_name = target.name if target else None
+        return KeyPoint(text, kind, actor.name, target_name, evidence, confidence), warnings
+
+    def _headline(self, article: Article) -> _Headline:
+        """LLM headline and summary, grounded; the extractive ones where grounding fails."""
+        top, fallback_summary, fallback_headline = extractive_lead(
+            article,
+            self.options,
+            candidates=max(self.options.summary_sentences + 2, HEADLINE_CANDIDATES),
+        )
+        lang, title = article.lang, (article.title or "").strip()
+        chat = self.llm.chat(
+            [
+                {
+                    "role": "system",
+                    "content": prompts.render("headline_system", language=language_name(lang)),
+                },
+                {
+                    "role": "user",
+                    "content": prompts.render(
+                        "headline_user",
+                        title=article.title or "(none)",
+                        sentences="\n".join(f"- {article.sentences[i].span.text}" for i in top),
+                    ),
+                },
+            ]
+        )
+        answer = self.llm.generate_json(
+            [chat], schema=headline_schema(), max_new_tokens=HEADLINE_NEW_TOKENS
+        )[0]
+        if answer is None:
+            return _Headline(
+                fallback_headline,
+                fallback_summary,
+                (
+                    "headline: the LLM answer did not complete; "
+                    "extractive headline and summary used",
+                ),
+            )
+        warnings: list[str] = []
+        headline = title or str(answer.get("headline", "")).strip()
+        if not title and (not headline or not numbers_supported(headline, article.text)):
+            warnings.append(
+                "headline: the LLM headline was not supported by the source; extractive used"
+            )
+            headline = fallback_headline
+        summary, note = self._summary(article, answer.get("summary", []))
+        if note:
+            warnings += note
+        return _Headline(headline, summary or fallback_summary, tuple(warnings))
+
+    def _summary(self, article: Article, items: object) -> tuple[str | None, list[str]]:
+        """The LLM's summary if it is 2-4 grounded sentences (``None`` if not), and warnings."""
+        lang = article.lang
+        texts = [str(x).strip() for x in items] if isinstance(items, list) else [str(items)]
+        warnings: list[str] = []
+        # An item that reached the schema's length limit was cut off mid-sentence.
+        cut = [x for x in texts if len(x) >= SUMMARY_ITEM_CHARS]
+        if cut:
+            warnings.append(f"summary: {len(cut)} LLM sentence(s) cut at the length limit dropped")
+        summary = sentence_joiner(lang).join(x for x in texts if x and x not in cut)
+        # The schema makes the summary a list of 2-4 items; an item may still hold more than
+        # one sentence, so the count is checked on the segmented text.
+        parts = [s.text for s in split_sentences(summary, lang)] if summary else []
+        if not 2 <= len(parts) <= 4:
+            warnings.append(
+                f"summary: the LLM wrote {len(parts)} sentence(s), not 2-4; extractive used"
+            )
+            return None, warnings
+        if not all(self.grounder.ground(p, article) for p in parts):
+            warnings.append(
+                "summary: the LLM summary was not supported by the source; extractive used"
+            )
+            return None, warnings
+        return summary, warnings
+
+
+def keypoint_schema() -> dict[str, Any]:
+    """The JSON schema of one key point answer (property order is part of the prompt)."""
+    return {
+        "type": "object",
+        "properties": {
+            "actor": {"type": "string", "maxLength": 60},
+            "target": {"type": "string", "maxLength": 60},
+            "point": {"type": "string", "minLength": 10, "maxLength": 240},
+        },
+        "required": ["actor", "target", "point"],
+        "additionalProperties": False,
+    }
+
+
+def headline_schema() -> dict[str, Any]:
+    """The JSON schema of the headline and summary answer."""
+    return {
+        "type": "object",
+        "properties": {
+            "headline": {"type": "string", "minLength": 10, "maxLength": 140},
+            "summary": {
+                "type": "array",
+                "items": {"type": "string", "minLength": 20, "maxLength": SUMMARY_ITEM_CHARS},
+                "minItems": 2,
+                "maxItems": 4,
+            },
+        },
+        "required": ["headline", "summary"],
+        "additionalProperties": False,
+    }

@@ -1,0 +1,149 @@
+"""Structured summaries: analyse, draft with an engine, translate, build the result once."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping, Sequence
+
+from models.config import SummarizerOptions
+from models.embeddings import Embedder
+from models.errors import GenerationFailed, ModelUnavailable
+from models.langdetect import Detection, LanguageDetector
+from models.languages import LangCode
+from models.llm import CausalLM
+from models.summary.analysis import analyse
+from models.summary.extractive import ExtractiveEngine, ms_since
+from models.summary.grounding import Grounder
+from models.summary.labels import PointTyper
+from models.summary.llm_engine import LLMEngine
+from models.summary.translate import SummaryTranslations, translate_summary
+from models.summary.types import Article, Draft, Engine, StructuredSummary
+from models.translation import TranslationService
+
+log = logging.getLogger(__name__)
+
+
+class Summarizer:
+    """Builds structured summaries with the profile's embedder and (optional) LLM."""
+
+    def __init__(
+        self,
+        embedder: Embedder,
+        detector: LanguageDetector,
+        *,
+        llm: CausalLM | None,
+        translation: TranslationService | None,
+        model_ids: Mapping[str, str],
+        options: SummarizerOptions | None = None,
+    ) -> None:
+        self.embedder = embedder
+        self.detector = detector
+        self.translation = translation
+        self.options = options or SummarizerOptions()
+        self.typer = PointTyper(embedder, llm, self.options)
+        self.grounder = Grounder(embedder, self.options)
+        self.extractive = ExtractiveEngine(
+            self.typer, self.options, model_id=model_ids["embeddings"]
+        )
+        self.llm_engine = (
+            LLMEngine(
+                llm,
+                self.typer,
+                self.grounder,
+                self.options,
+                model_ids=(model_ids["llm"], model_ids["embeddings"]),
+            )
+            if llm is not None
+            else None
+        )
+
+    @property
+    def has_llm(self) -> bool:
+        """Whether the LLM engine is available (the profile loaded an LLM)."""
+        return self.llm_engine is not None
+
+    def analyse(self, text: str, *, lang: LangCode, title: str | None = None) -> Article:
+        """The article as both engines see it. Raises ``GenerationFailed`` with no sentences."""
+        return analyse(text, title=title, lang=lang, embedder=self.embedder, options=self.options)
+
+    def summarize(
+        self,
+        text: str,
+        *,
+        title: str | None = None,
+        max_key_points: int = 7,
+        engine: Engine = "auto",
+        source_lang: str = "auto",
+        target_langs: Sequence[LangCode] = (),
+    ) -> StructuredSummary:
+        """Summarise ``text``; returns a ``StructuredSummary``.
+
+        Raises ``UnsupportedLanguage`` (source), ``ModelUnavailable`` (``engine="llm"`` with
+        no LLM loaded, or no translation model for a target) or ``GenerationFailed``.
+        """
+        started = clock = time.perf_counter()
+        detection = self.detector.resolve(text, source_lang)
+        article = self.analyse(text, lang=detection.lang, title=title)
+        analysed_ms = ms_since(clock)
+        if engine == "llm" and self.llm_engine is None:
+            raise ModelUnavailable(model="llm", reason="the loaded profile has no LLM")
+        draft, fallback_note = self._draft(article, max_key_points, engine)
+        timings = {"analyse": analysed_ms, **draft.timings_ms}
+        clock = time.perf_counter()
+        translations = translate_summary(
+            draft, self.translation, source_lang=detection.lang, target_langs=target_langs
+        )
+        if target_langs:
+            timings["translate"] = ms_since(clock)
+        timings["total"] = ms_since(started)
+        return build_summary(
+            article,
+            detection,
+            draft,
+            translations,
+            warnings=fallback_note,
+            timings_ms=timings,
+        )
+
+    def _draft(
+        self, article: Article, max_key_points: int, engine: Engine
+    ) -> tuple[Draft, tuple[str, ...]]:
+        """The chosen engine's draft; the extractive one, with a note, if the LLM fails."""
+        if self.llm_engine is not None and engine in ("auto", "llm"):
+            try:
+                return self.llm_engine.draft(article, max_key_points), ()
+            except (GenerationFailed, RuntimeError, ValueError) as exc:
+                log.exception("LLM summary failed; falling back to extractive")
+                note = f"LLM engine failed ({type(exc).__name__}); extractive used instead"
+                return self.extractive.draft(article, max_key_points), (note,)
+        return self.extractive.draft(article, max_key_points), ()
+
+
+def build_summary(
+    article: Article,
+    detection: Detection,
+    draft: Draft,
+    translations: SummaryTranslations,
+    *,
+    warnings: Sequence[str] = (),
+    timings_ms: Mapping[str, float],
+) -> StructuredSummary:
+    """The one place a ``StructuredSummary`` is made: the article's facts, the engine's draft,
+    the translations, and the warnings of every step in order."""
+    models = (*draft.models, *[m for m in translations.models if m not in draft.models])
+    return StructuredSummary(
+        headline=draft.headline,
+        summary=draft.summary,
+        source_lang=detection.lang,
+        source_confidence=detection.confidence,
+        key_points=draft.key_points,
+        figures=article.figures,
+        dateline=article.dateline,
+        engine=draft.engine,
+        chunks=draft.chunks,
+        models=models,
+        translations=translations.translations,
+        warnings=(*warnings, *draft.warnings, *translations.warnings),
+        timings_ms=dict(timings_ms),
+    )

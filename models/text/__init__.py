@@ -1,0 +1,1 @@
+"""Rule-based text analysis: sentences, numbers, figures, datelines, their word lists."""

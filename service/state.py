@@ -1,0 +1,30 @@
+"""What the lifespan hands to requests: the typed lifespan state (Starlette ``state``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypedDict
+
+from models.engines import Engines
+from models.runtime import InferenceRunner
+from service.settings import Settings
+
+
+@dataclass
+class EngineSlot:
+    """Where the engines arrive: set once loading finishes (or fails), read by every request.
+
+    A mutable slot rather than the engines themselves, because with ``MODEL_LOADING=background``
+    the lifespan yields before the models are loaded.
+    """
+
+    engines: Engines | None = None
+    error: str | None = None
+
+
+class AppState(TypedDict):
+    """The lifespan state; Starlette gives each request a shallow copy as ``request.state``."""
+
+    settings: Settings
+    runner: InferenceRunner
+    slot: EngineSlot

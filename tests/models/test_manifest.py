@@ -1,0 +1,78 @@
+"""Manifests: the built-in profiles, routing, checksums, and malformed files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from models.manifest import ManifestError, load_manifest_file, load_profile, parse_manifest
+
+
+@pytest.mark.parametrize("name", ["offline", "standard", "permissive"])
+def test_builtin_profiles_parse(name: str) -> None:
+    manifest = load_profile(name)
+    assert manifest.name == name
+    assert len(manifest.by_task("embeddings")) == 1
+    for spec in manifest.models:
+        assert spec.licence and spec.quality and spec.size
+        assert spec.source["kind"] != "hub" or spec.revision, spec.id
+
+
+def test_profiles_route_pairs_as_documented() -> None:
+    permissive = load_profile("permissive")
+    first = {
+        pair: next(m.id for m in permissive.by_task("translation") if m.covers(*pair))
+        for pair in [("en", "ru"), ("en", "zh"), ("en", "kk"), ("ru", "zh")]
+    }
+    assert first[("en", "ru")] == "Helsinki-NLP/opus-mt-en-ru"
+    assert first[("en", "zh")] == "Helsinki-NLP/opus-mt-en-zh"
+    assert first[("en", "kk")] == "facebook/m2m100_418M"
+    assert first[("ru", "zh")] == "facebook/m2m100_418M"
+    nllb = load_profile("standard").by_task("translation")[0]
+    assert "non-commercial" in nllb.licence
+
+
+def test_offline_manifest_records_the_gguf_checksum() -> None:
+    llm = load_profile("offline").by_task("llm")[0]
+    assert llm.source["size_bytes"] == 491_400_064
+    assert llm.source["sha256"].startswith("1d9614638d18")
+    assert len(llm.source["packages"]) == 6
+    # the prompted LLM translates one sentence a prompt; the MT models pack sentences
+    assert not load_profile("offline").by_task("translation")[0].pack_sentences
+    assert all(s.pack_sentences for s in load_profile("standard").by_task("translation"))
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("not toml [", "Malformed"),
+        ('[profile]\nname="x"\n', "no embeddings"),
+        ('[profile]\nname="x"\n[[models]]\nid="a"\ntask="dance"\n', "unknown task"),
+        (
+            '[profile]\nname="x"\n[[models]]\nid="a"\ntask="embeddings"\nfamily="f"\n'
+            'languages=["fr"]\nlicence="l"\nsource={kind="local", path="."}\n',
+            "unsupported languages",
+        ),
+        (
+            '[profile]\nname="x"\n[[models]]\nid="a"\ntask="embeddings"\nfamily="f"\n'
+            'languages=["en"]\nlicence="l"\npack_sentences="no"\nsource={kind="local", path="."}\n',
+            "pack_sentences must be true or false",
+        ),
+        (
+            '[profile]\nname="x"\n[[models]]\nid="a"\ntask="embeddings"\nfamily="f"\n'
+            'languages=["en"]\nlicence="l"\nsource={kind="ftp"}\n',
+            "unknown source kind",
+        ),
+    ],
+)
+def test_malformed_manifests_are_rejected(text: str, match: str) -> None:
+    with pytest.raises(ManifestError, match=match):
+        parse_manifest(text, origin="test")
+
+
+def test_unknown_profile_and_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ManifestError, match="Unknown profile"):
+        load_profile("huge")
+    with pytest.raises(ManifestError, match="Cannot read"):
+        load_manifest_file(tmp_path / "missing.toml")
