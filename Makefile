@@ -7,7 +7,7 @@ EVAL_STAMP := $(VENV)/.eval-installed
 HOST ?= 0.0.0.0
 PORT ?= 8000
 
-.PHONY: run test lint typecheck unit install clean bench
+.PHONY: run test test-fast lint typecheck install clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ typecheck: $(STAMP)
 # The tests of evaluation/ need its metric libraries, so `make test` installs the eval extra.
 test: $(EVAL_STAMP) lint typecheck
 	$(BIN)/python -m pytest -q -ra
+
+# For local work: everything but the tests that load the real offline models (marked slow).
+# `make test`, and so CI, still runs them.
+test-fast: $(EVAL_STAMP) lint typecheck
+	$(BIN)/python -m pytest -q -ra -m "not slow"
 
 # Throughput/latency of the service against a naive baseline; table + reports/bench.json.
 # QUICK=1: Marian-size model and few requests only (under 10 minutes on 2 cores).
