@@ -34,7 +34,7 @@ from evaluation.scoring import BASELINES, rouge_rows
 from evaluation.stages.requests import run_requests
 from evaluation.stages.summaries import run_llm, run_summaries
 from evaluation.stages.translation import run_translation
-from models.config import BatchOptions, EngineConfig
+from models.config import BatchConfig, EngineConfig
 from models.engines import Engines, load_engines
 
 
@@ -49,10 +49,10 @@ def load(config: EvalConfig) -> Engines:
     needs_llm = bool({"llm", "translation", "requests"} & set(config.stages))
     return load_engines(
         EngineConfig(
-            profile=config.profile,
-            hub_offline=True,
+            model_profile=config.profile,
+            hf_hub_offline=True,
             torch_threads=config.threads,
-            batch=BatchOptions(enabled=False),
+            batch=BatchConfig(enabled=False),
         ),
         embeddings_only=not needs_llm,
     )

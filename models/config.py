@@ -8,7 +8,7 @@ default lives here once.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -25,32 +25,10 @@ class BatchConfig:
     """Micro-batching limits for one model's batcher (``models/batching.py``)."""
 
     enabled: bool = True
+    # Longest a lone item waits for company.
     wait_ms: float = 5.0
     max_batch_size: int = 32
     max_batch_tokens: int = 8192
-
-
-@dataclass(frozen=True)
-class BatchOptions:
-    """Cross-request batching for every model: the MT batchers and the LLM's."""
-
-    enabled: bool = True
-    # Longest a lone translation segment waits for company.
-    wait_ms: float = 5.0
-    # An LLM call takes seconds, so a longer window lets concurrent summaries share a batch.
-    llm_wait_ms: float = 200.0
-    max_batch_size: int = 32
-    max_batch_tokens: int = 8192
-
-    def for_translation(self) -> BatchConfig:
-        """The batcher limits of the MT models."""
-        return BatchConfig(self.enabled, self.wait_ms, self.max_batch_size, self.max_batch_tokens)
-
-    def for_llm(self) -> BatchConfig:
-        """The batcher limits of the LLM (its own wait window)."""
-        return BatchConfig(
-            self.enabled, self.llm_wait_ms, self.max_batch_size, self.max_batch_tokens
-        )
 
 
 @dataclass(frozen=True)
@@ -99,16 +77,27 @@ class SummarizerOptions:
 
 @dataclass(frozen=True)
 class EngineConfig:
-    """What to load and how: the one configuration object handed to ``open_engines``."""
+    """What to load and how: the one configuration object handed to ``open_engines``.
 
-    profile: str = "auto"
-    manifest_path: Path | None = None
+    Its top-level fields carry the names of the service settings they come from
+    (``Settings.engine_config()`` copies them by name).
+    """
+
+    model_profile: str = "auto"
+    model_manifest: Path | None = None
     cache_dir: Path = field(default_factory=default_cache_dir)
     device: str = "auto"
-    hub_offline: bool = False
+    hf_hub_offline: bool = False
     torch_threads: int | None = None
     translation_backend: TranslationBackend = "manifest"
     ct2_compute_type: str | None = None
-    batch: BatchOptions = field(default_factory=BatchOptions)
+    # The MT models' batchers; the LLM's use the same limits with its own wait window: an
+    # LLM call takes seconds, so a longer window lets concurrent summaries share a batch.
+    batch: BatchConfig = field(default_factory=BatchConfig)
+    llm_batch_wait_ms: float = 200.0
     generation: GenerationOptions = field(default_factory=GenerationOptions)
     summarizer: SummarizerOptions = field(default_factory=SummarizerOptions)
+
+    def llm_batch(self) -> BatchConfig:
+        """The LLM batchers' limits."""
+        return replace(self.batch, wait_ms=self.llm_batch_wait_ms)

@@ -73,15 +73,15 @@ def choose_profile(config: EngineConfig) -> tuple[Manifest, str]:
 
     Raises ``ManifestError`` for an unknown profile or a malformed manifest file.
     """
-    if config.manifest_path is not None:
-        return load_manifest_file(config.manifest_path), f"manifest file {config.manifest_path}"
-    if config.profile != "auto":
-        return load_profile(config.profile), f"MODEL_PROFILE={config.profile}"
+    if config.model_manifest is not None:
+        return load_manifest_file(config.model_manifest), f"manifest file {config.model_manifest}"
+    if config.model_profile != "auto":
+        return load_profile(config.model_profile), f"MODEL_PROFILE={config.model_profile}"
     standard = load_profile("standard")
     for spec in standard.models:
         if spec.source["kind"] != "hub":
             continue
-        ok, why = hub_available(spec, offline=config.hub_offline)
+        ok, why = hub_available(spec, offline=config.hf_hub_offline)
         if not ok:
             return load_profile("offline"), f"auto: offline profile because {why}"
     return standard, "auto: standard profile (its hub weights are available)"
@@ -118,7 +118,7 @@ def load_engines(config: EngineConfig, *, embeddings_only: bool = False) -> Engi
 
     # Resolve every model's files before loading any, so a missing one fails in seconds.
     paths = {
-        spec.id: resolve(spec, cache_dir=config.cache_dir, hub_offline=config.hub_offline)
+        spec.id: resolve(spec, cache_dir=config.cache_dir, hub_offline=config.hf_hub_offline)
         for spec in manifest.models
         if spec.source["kind"] != "llm"
     }
@@ -141,7 +141,7 @@ def load_engines(config: EngineConfig, *, embeddings_only: bool = False) -> Engi
             ),
         )
         cards.append(_card(spec, device, llm.dtype, started))
-        llm.configure_batching(config.batch.for_llm())
+        llm.configure_batching(config.llm_batch())
 
     translators: list[SegmentTranslator] = []
     for spec in manifest.by_task("translation"):
@@ -150,7 +150,7 @@ def load_engines(config: EngineConfig, *, embeddings_only: bool = False) -> Engi
         translators.append(translator)
         cards.append(_card(spec, device, translator.dtype, started))
 
-    translation = TranslationService(translators, detector, batching=config.batch.for_translation())
+    translation = TranslationService(translators, detector, batching=config.batch)
     model_ids = {"embeddings": embed_spec.id, **({"llm": llm_specs[0].id} if llm_specs else {})}
     summarizer = Summarizer(
         embedder,

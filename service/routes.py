@@ -72,7 +72,7 @@ async def models(engines: EnginesDep) -> ModelsOut:
     return ModelsOut(
         profile=engines.profile,
         reason=engines.profile_reason,
-        models=[ModelOut.from_card(card) for card in engines.cards],
+        models=[ModelOut.model_validate(card) for card in engines.cards],
     )
 
 
@@ -122,4 +122,4 @@ async def summarize(
         result.models,
         result.timings_ms["total"],
     )
-    return SummarizeResponse.from_result(result)
+    return SummarizeResponse.model_validate(result)

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from importlib import resources
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from models.engines import ModelCard
 from models.languages import LangCode
-from models.spans import Span
-from models.summary import KeyPoint, PointType, StructuredSummary
-from models.text.datelines import Dateline
-from models.text.figures import Figure
+from models.summary import PointType
 from models.translation import TranslationResult
 
 Lang = LangCode
@@ -139,20 +135,31 @@ class SummarizeRequest(Strict):
         return value
 
 
-class SpanOut(BaseModel):
+class Out(BaseModel):
+    """Response models read the inference layer's dataclasses by attribute name."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class SpanOut(Out):
     """Half-open character offsets into the submitted text: ``text == submitted[start:end]``."""
 
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     text: str
 
+    @model_validator(mode="before")
     @classmethod
-    def from_span(cls, span: Span) -> SpanOut:
-        """The API form of a span."""
-        return cls(start=span.start, end=span.end, text=span.text)
+    def _flatten_span(cls, value: Any) -> Any:
+        # A Figure or Dateline carries its offsets in a ``span``; the API puts them inline.
+        span = getattr(value, "span", None)
+        if span is None:
+            return value
+        fields = {name: getattr(value, name) for name in cls.model_fields if hasattr(value, name)}
+        return {**fields, "start": span.start, "end": span.end, "text": span.text}
 
 
-class KeyPointOut(BaseModel):
+class KeyPointOut(Out):
     """One key point with its type, parties and evidence."""
 
     text: str
@@ -165,30 +172,12 @@ class KeyPointOut(BaseModel):
     evidence: list[SpanOut] = Field(description="Source sentences supporting the point.")
     confidence: float = Field(description="Type confidence in [0, 1].")
 
-    @classmethod
-    def from_point(cls, point: KeyPoint) -> KeyPointOut:
-        """The API form of a key point."""
-        return cls(
-            text=point.text,
-            type=point.type,
-            actor=point.actor,
-            target=point.target,
-            evidence=[SpanOut.from_span(s) for s in point.evidence],
-            confidence=point.confidence,
-        )
-
 
 class FigureOut(SpanOut):
     """An amount, count, percentage or quantity found in the article."""
 
     kind: Literal["money", "percent", "count", "quantity"]
     value: float | None = Field(description="Numeric value with multipliers applied.")
-
-    @classmethod
-    def from_figure(cls, figure: Figure) -> FigureOut:
-        """The API form of a figure."""
-        span = figure.span
-        return cls(kind=figure.kind, value=figure.value, **SpanOut.from_span(span).model_dump())
 
 
 class DatelineOut(SpanOut):
@@ -198,20 +187,8 @@ class DatelineOut(SpanOut):
     place: str | None
     agency: str | None
 
-    @classmethod
-    def from_dateline(cls, dateline: Dateline | None) -> DatelineOut | None:
-        """The API form of a dateline (``None`` when the article has none)."""
-        if dateline is None:
-            return None
-        return cls(
-            date=dateline.date,
-            place=dateline.place,
-            agency=dateline.agency,
-            **SpanOut.from_span(dateline.span).model_dump(),
-        )
 
-
-class SummaryTranslationOut(BaseModel):
+class SummaryTranslationOut(Out):
     """Headline, summary and key point texts in one language (same order and count)."""
 
     headline: str
@@ -219,8 +196,8 @@ class SummaryTranslationOut(BaseModel):
     key_points: list[str]
 
 
-class SummarizeResponse(BaseModel):
-    """POST /summarize answer (fixed shape)."""
+class SummarizeResponse(Out):
+    """POST /summarize answer (fixed shape); ``model_validate(StructuredSummary)`` builds it."""
 
     headline: str
     summary: str
@@ -236,29 +213,13 @@ class SummarizeResponse(BaseModel):
     warnings: list[str]
     timings_ms: dict[str, float]
 
+    @field_validator("translations", mode="before")
     @classmethod
-    def from_result(cls, result: StructuredSummary) -> SummarizeResponse:
-        """The response for a structured summary."""
-        return cls(
-            headline=result.headline,
-            summary=result.summary,
-            source_lang=result.source_lang,
-            source_lang_confidence=result.source_confidence,
-            key_points=[KeyPointOut.from_point(p) for p in result.key_points],
-            figures=[FigureOut.from_figure(f) for f in result.figures],
-            dateline=DatelineOut.from_dateline(result.dateline),
-            translations={
-                t.lang: SummaryTranslationOut(
-                    headline=t.headline, summary=t.summary, key_points=list(t.key_points)
-                )
-                for t in result.translations
-            },
-            engine=result.engine,
-            chunks=result.chunks,
-            models=list(result.models),
-            warnings=list(result.warnings),
-            timings_ms=dict(result.timings_ms),
-        )
+    def _by_language(cls, value: Any) -> Any:
+        # The inference layer lists translations in request order; the API keys them by code.
+        if isinstance(value, list | tuple):
+            return {t.lang: t for t in value}
+        return value
 
 
 class ErrorBody(BaseModel):
@@ -298,7 +259,7 @@ class LanguageOut(BaseModel):
     translate_to: list[Lang]
 
 
-class ModelOut(BaseModel):
+class ModelOut(Out):
     """A loaded model, as the manifest declares it."""
 
     id: str
@@ -311,22 +272,6 @@ class ModelOut(BaseModel):
     quality: str
     languages: list[str]
     load_s: float
-
-    @classmethod
-    def from_card(cls, card: ModelCard) -> ModelOut:
-        """The API form of a loaded model's card."""
-        return cls(
-            id=card.id,
-            task=card.task,
-            revision=card.revision,
-            licence=card.licence,
-            device=card.device,
-            dtype=card.dtype,
-            size=card.size,
-            quality=card.quality,
-            languages=list(card.languages),
-            load_s=card.load_s,
-        )
 
 
 class ModelsOut(BaseModel):

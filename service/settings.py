@@ -6,6 +6,7 @@ torch, so tools can read the settings without loading the inference stack.
 
 from __future__ import annotations
 
+from dataclasses import fields
 from pathlib import Path
 from typing import Literal, Self
 
@@ -13,7 +14,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from models.config import (
-    BatchOptions,
+    BatchConfig,
     EngineConfig,
     GenerationOptions,
     TranslationBackend,
@@ -95,22 +96,17 @@ class Settings(BaseSettings):
         return self
 
     def engine_config(self) -> EngineConfig:
-        """The inference layer's configuration, built from these settings."""
+        """The inference layer's configuration: the fields both share, by name, and the
+        nested batch and generation options."""
+        shared = {
+            f.name: getattr(self, f.name)
+            for f in fields(EngineConfig)
+            if f.name in type(self).model_fields
+        }
         return EngineConfig(
-            profile=self.model_profile,
-            manifest_path=self.model_manifest,
-            cache_dir=self.cache_dir,
-            device=self.device,
-            hub_offline=self.hf_hub_offline,
-            torch_threads=self.torch_threads,
-            translation_backend=self.translation_backend,
-            ct2_compute_type=self.ct2_compute_type,
-            batch=BatchOptions(
-                enabled=self.micro_batching,
-                wait_ms=self.batch_wait_ms,
-                llm_wait_ms=self.llm_batch_wait_ms,
-                max_batch_size=self.max_batch_size,
-                max_batch_tokens=self.max_batch_tokens,
+            **shared,
+            batch=BatchConfig(
+                self.micro_batching, self.batch_wait_ms, self.max_batch_size, self.max_batch_tokens
             ),
             generation=GenerationOptions(
                 num_beams=self.num_beams, fixed_new_tokens=self.fixed_new_tokens

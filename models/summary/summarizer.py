@@ -136,7 +136,7 @@ def build_summary(
         headline=draft.headline,
         summary=draft.summary,
         source_lang=detection.lang,
-        source_confidence=detection.confidence,
+        source_lang_confidence=detection.confidence,
         key_points=draft.key_points,
         figures=article.figures,
         dateline=article.dateline,

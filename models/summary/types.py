@@ -62,7 +62,7 @@ class StructuredSummary:
     headline: str
     summary: str
     source_lang: LangCode
-    source_confidence: float
+    source_lang_confidence: float
     key_points: tuple[KeyPoint, ...]
     figures: tuple[Figure, ...]
     dateline: Dateline | None

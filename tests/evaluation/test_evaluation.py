@@ -171,7 +171,7 @@ def test_grounding_counts() -> None:
         headline="h",
         summary="s",
         source_lang="en",
-        source_confidence=1.0,
+        source_lang_confidence=1.0,
         key_points=tuple(points),
         figures=tuple(find_figures(article)),
         dateline=None,
@@ -448,7 +448,7 @@ def extractive_engines() -> Iterator[Engines]:
     """The offline profile's embedder alone, as ``make eval`` loads it for these stages."""
     try:
         engines = load_engines(
-            EngineConfig(profile="offline", hub_offline=True), embeddings_only=True
+            EngineConfig(model_profile="offline", hf_hub_offline=True), embeddings_only=True
         )
     except ModelUnavailable as exc:
         pytest.skip(f"MiniLM wheel not installed: {exc}")

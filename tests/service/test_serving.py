@@ -161,7 +161,7 @@ def test_explicit_profile_that_cannot_load_fails_at_start_up(tmp_path: Path) -> 
 def test_auto_profile_falls_back_to_offline_without_hub() -> None:
     from models.engines import choose_profile
 
-    manifest, reason = choose_profile(EngineConfig(profile="auto", hub_offline=True))
+    manifest, reason = choose_profile(EngineConfig(model_profile="auto", hf_hub_offline=True))
     assert manifest.name == "offline"
     assert "HF_HUB_OFFLINE" in reason
 
