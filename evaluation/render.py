@@ -92,7 +92,7 @@ def render(run: Run, info: Mapping[str, Any]) -> str:
                 grounding,
                 notes=[
                     f"supported: evidence spans exact and (point inside evidence or MiniLM cosine "
-                    f">= {m.SUPPORT_COSINE}); numbers via models.figures.numbers_in",
+                    f">= {m.SUPPORT_COSINE}); numbers via models.text.facts.numbers_in",
                 ],
             )
         )

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 TranslationBackend = Literal["manifest", "torch", "ctranslate2"]
+LLMBackend = Literal["manifest", "torch", "llamacpp"]
 
 
 def default_cache_dir() -> Path:
@@ -91,6 +92,10 @@ class EngineConfig:
     torch_threads: int | None = None
     translation_backend: TranslationBackend = "manifest"
     ct2_compute_type: str | None = None
+    llm_backend: LLMBackend = "manifest"
+    # llama.cpp: KV cells shared by every row and cached prefix, and rows decoded at once.
+    llm_context_tokens: int = 16384
+    llm_max_sequences: int = 64
     # The MT models' batchers; the LLM's use the same limits with its own wait window: an
     # LLM call takes seconds, so a longer window lets concurrent summaries share a batch.
     batch: BatchConfig = field(default_factory=BatchConfig)

@@ -18,7 +18,7 @@ from models.config import EngineConfig
 from models.embeddings import Embedder
 from models.errors import ModelUnavailable
 from models.langdetect import LanguageDetector
-from models.llm import CausalLM
+from models.llm import LLM, TorchLLM
 from models.manifest import Manifest, ModelSpec, load_manifest_file, load_profile
 from models.summary import Summarizer
 from models.translation import (
@@ -46,6 +46,7 @@ class ModelCard:
     quality: str
     languages: tuple[str, ...]
     load_s: float
+    backend: str = "torch"
 
 
 @dataclass
@@ -59,7 +60,12 @@ class Engines:
     summarizer: Summarizer
     cards: list[ModelCard]
 
-    llm: CausalLM | None = None
+    llm: LLM | None = None
+
+    @property
+    def fingerprint(self) -> list[str]:
+        """What identifies the loaded models: id, revision, backend and weight type each."""
+        return [f"{c.id}@{c.revision or 'package'}/{c.backend}/{c.dtype}" for c in self.cards]
 
     def close(self) -> None:
         """Stop the batcher threads (queued work finishes first)."""
@@ -126,21 +132,16 @@ def load_engines(config: EngineConfig, *, embeddings_only: bool = False) -> Engi
     started = time.perf_counter()
     embed_path = paths[embed_spec.id]
     embedder = _guard(embed_spec, lambda: Embedder(embed_path.path, device=device))
-    cards = [_card(embed_spec, device, "float32", started)]
+    cards = [_card(embed_spec, device, "float32", started, backend="sentence-transformers")]
 
-    llm: CausalLM | None = None
+    llm: LLM | None = None
     llm_specs = manifest.by_task("llm")
     if llm_specs:
         spec = llm_specs[0]
         started = time.perf_counter()
         where = paths[spec.id]
-        llm = _guard(
-            spec,
-            lambda: CausalLM.load(
-                where.path, gguf_file=where.gguf_file, device=device, dtype=dtype
-            ),
-        )
-        cards.append(_card(spec, device, llm.dtype, started))
+        llm = _guard(spec, lambda: _load_llm(spec, where, config, device=device, dtype=dtype))
+        cards.append(_card(spec, device, llm.dtype, started, backend=llm.backend))
         llm.configure_batching(config.llm_batch())
 
     translators: list[SegmentTranslator] = []
@@ -148,7 +149,7 @@ def load_engines(config: EngineConfig, *, embeddings_only: bool = False) -> Engi
         started = time.perf_counter()
         translator = _load_translator(spec, paths, llm, config, device=device, dtype=dtype)
         translators.append(translator)
-        cards.append(_card(spec, device, translator.dtype, started))
+        cards.append(_card(spec, device, translator.dtype, started, backend=translator.backend))
 
     translation = TranslationService(translators, detector, batching=config.batch)
     model_ids = {"embeddings": embed_spec.id, **({"llm": llm_specs[0].id} if llm_specs else {})}
@@ -160,14 +161,37 @@ def load_engines(config: EngineConfig, *, embeddings_only: bool = False) -> Engi
         model_ids=model_ids,
         options=config.summarizer,
     )
-    _warm_up(embedder, llm, translators)
+    _warm_up(summarizer, llm, translators)
     return Engines(manifest.name, reason, detector, translation, summarizer, cards, llm)
+
+
+def _load_llm(
+    spec: ModelSpec, where: LocalModel, config: EngineConfig, *, device: str, dtype: torch.dtype
+) -> LLM:
+    """The profile's LLM on the backend the manifest names, or ``LLM_BACKEND`` forces.
+
+    llama.cpp runs GGUF files on the CPU; on a GPU, or for a hub checkpoint, it is torch.
+    """
+    backend = spec.backend if config.llm_backend == "manifest" else config.llm_backend
+    if backend == "llamacpp" and device.startswith("cuda"):
+        log.info("%s: llama.cpp backend is CPU-only here; using torch on %s", spec.id, device)
+        backend = "torch"
+    if backend == "llamacpp":
+        from models.llm.llamacpp import LlamaCppLLM, LlamaCppOptions
+
+        options = LlamaCppOptions(
+            n_ctx=config.llm_context_tokens,
+            n_seq_max=config.llm_max_sequences,
+            threads=config.torch_threads,
+        )
+        return LlamaCppLLM.load(where.path, gguf_file=where.gguf_file, options=options)
+    return TorchLLM.load(where.path, gguf_file=where.gguf_file, device=device, dtype=dtype)
 
 
 def _load_translator(
     spec: ModelSpec,
     paths: dict[str, LocalModel],
-    llm: CausalLM | None,
+    llm: LLM | None,
     config: EngineConfig,
     *,
     device: str,
@@ -227,7 +251,9 @@ def _guard(spec: ModelSpec, load: Callable[[], T]) -> T:
         raise ModelUnavailable(model=spec.id, reason=f"failed to load: {exc}") from exc
 
 
-def _card(spec: ModelSpec, device: str, dtype: str, started: float) -> ModelCard:
+def _card(
+    spec: ModelSpec, device: str, dtype: str, started: float, *, backend: str = "torch"
+) -> ModelCard:
     return ModelCard(
         id=spec.id,
         task=spec.task,
@@ -239,20 +265,27 @@ def _card(spec: ModelSpec, device: str, dtype: str, started: float) -> ModelCard
         quality=spec.quality,
         languages=spec.languages,
         load_s=round(time.perf_counter() - started, 2),
+        backend=backend,
     )
 
 
-def _warm_up(
-    embedder: Embedder, llm: CausalLM | None, translators: list[SegmentTranslator]
-) -> None:
-    """One tiny generation per model, so the first request does not pay for lazy init."""
-    embedder.encode(["warm-up"])
-    if llm is not None:
-        llm.generate([llm.chat([{"role": "user", "content": "Hi"}])], max_new_tokens=1)
+def _warm_up(summarizer: Summarizer, llm: LLM | None, translators: list[SegmentTranslator]) -> None:
+    """Run the real hot paths once, so the first request costs what every other costs.
+
+    The summary's LLM path (both scoring prefixes, the constrained key point and headline
+    grammars and the key point prefix), one prompt per target language through the LLM
+    translator (its system prompts become cached prefixes), one batch per MT model.
+    """
+    started = time.perf_counter()
+    summarizer.warm_up()
     for t in translators:
-        if not isinstance(t, LLMTranslator):
+        if isinstance(t, LLMTranslator):
+            t.translate_mixed([("Hello.", "en", target) for target in ("ru", "kk", "zh")])
+        else:
             src, tgt = _any_pair(t.spec)
             t.translate_batch(["Hello."], source_lang=src, target_lang=tgt)
+    if llm is not None:
+        log.info("warm-up: %.1f s (LLM backend %s)", time.perf_counter() - started, llm.backend)
 
 
 def _any_pair(spec: ModelSpec) -> tuple[str, str]:

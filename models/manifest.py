@@ -14,6 +14,12 @@ Task = Literal["embeddings", "llm", "translation"]
 PROFILES: tuple[str, ...] = ("offline", "standard", "permissive")
 _TASKS: tuple[str, ...] = ("embeddings", "llm", "translation")
 _SOURCE_KINDS = ("hub", "package", "gguf-parts", "local", "llm")
+# The backends each task can run on; the first is the default.
+BACKENDS: dict[str, tuple[str, ...]] = {
+    "embeddings": ("torch",),
+    "llm": ("torch", "llamacpp"),
+    "translation": ("torch", "ctranslate2"),
+}
 
 
 class ManifestError(ValueError):
@@ -115,6 +121,13 @@ def _spec(row: dict[str, Any], base_dir: Path | None) -> ModelSpec:
     source = dict(row["source"])
     if source.get("kind") not in _SOURCE_KINDS:
         raise ValueError(f"model {row['id']!r}: unknown source kind {source.get('kind')!r}")
+    backend = str(row.get("backend", BACKENDS[task][0]))
+    if backend not in BACKENDS[task]:
+        raise ValueError(
+            f"model {row['id']!r}: backend {backend!r} is not one of {', '.join(BACKENDS[task])}"
+        )
+    if backend == "llamacpp" and source["kind"] != "gguf-parts":
+        raise ValueError(f"model {row['id']!r}: the llamacpp backend needs a GGUF source")
     if source["kind"] == "local" and base_dir is not None:
         source["path"] = str((base_dir / source["path"]).resolve())
     return ModelSpec(
@@ -130,7 +143,7 @@ def _spec(row: dict[str, Any], base_dir: Path | None) -> ModelSpec:
         max_input_tokens=int(row.get("max_input_tokens", 512)),
         segment_tokens=int(row.get("segment_tokens", 128)),
         pack_sentences=_flag(row, "pack_sentences", default=True),
-        backend=str(row.get("backend", "torch")),
+        backend=backend,
     )
 
 

@@ -505,3 +505,86 @@ def build_tiny_qwen2(path: Path, **config_kwargs: Any) -> Path:
     )
     _save_random_model(Qwen2ForCausalLM, config, generation_config, path)
     return path
+
+
+def write_qwen2_gguf(model_dir: Path, out: Path) -> Path:
+    """Write a Qwen2 checkpoint (a tiny one from ``build_tiny_qwen2``) as a float32 GGUF file.
+
+    The layout llama.cpp's converter writes for Qwen2 (tensor names, hyper-parameters, the
+    byte-level BPE vocabulary with merges and the chat template), with ``gguf``'s writer, so
+    the llama.cpp backend and transformers' GGUF loader can both read the same tiny model.
+    """
+    import gguf
+    from safetensors.numpy import load_file
+    from transformers import AutoConfig, AutoTokenizer
+
+    config = AutoConfig.from_pretrained(model_dir)
+    tokenizer = AutoTokenizer.from_pretrained(model_dir)
+    tensors = load_file(str(model_dir / "model.safetensors"))
+    writer = gguf.GGUFWriter(str(out), arch="qwen2")
+    writer.add_name("tiny-qwen2")
+    writer.add_context_length(config.max_position_embeddings)
+    writer.add_embedding_length(config.hidden_size)
+    writer.add_block_count(config.num_hidden_layers)
+    writer.add_feed_forward_length(config.intermediate_size)
+    writer.add_head_count(config.num_attention_heads)
+    writer.add_head_count_kv(config.num_key_value_heads)
+    writer.add_rope_freq_base(float(config.rope_parameters["rope_theta"]))
+    writer.add_layer_norm_rms_eps(config.rms_norm_eps)
+    writer.add_file_type(gguf.LlamaFileType.ALL_F32)
+
+    vocab = tokenizer.get_vocab()
+    by_id = {i: token for token, i in vocab.items()}
+    special = set(tokenizer.all_special_ids)
+    tokens, types = [], []
+    for i in range(config.vocab_size):
+        if i in by_id:
+            tokens.append(by_id[i])
+            types.append(gguf.TokenType.CONTROL if i in special else gguf.TokenType.NORMAL)
+        else:  # embedding rows beyond the tokenizer, as llama.cpp's converter pads them
+            tokens.append(f"[PAD{i}]")
+            types.append(gguf.TokenType.UNUSED)
+    backend = json.loads(tokenizer.backend_tokenizer.to_str())["model"]
+    merges = [m if isinstance(m, str) else " ".join(m) for m in backend["merges"]]
+    writer.add_tokenizer_model("gpt2")
+    writer.add_tokenizer_pre("qwen2")
+    writer.add_token_list(tokens)
+    writer.add_token_types(types)
+    writer.add_token_merges(merges)
+    writer.add_bos_token_id(tokenizer.convert_tokens_to_ids("<|endoftext|>"))
+    writer.add_eos_token_id(tokenizer.convert_tokens_to_ids("<|im_end|>"))
+    writer.add_pad_token_id(tokenizer.convert_tokens_to_ids("<|endoftext|>"))
+    writer.add_add_bos_token(False)
+    writer.add_chat_template(tokenizer.chat_template)
+
+    names = {
+        "model.embed_tokens.weight": "token_embd.weight",
+        "model.norm.weight": "output_norm.weight",
+        "lm_head.weight": "output.weight",
+    }
+    per_layer = {
+        "input_layernorm.weight": "attn_norm.weight",
+        "self_attn.q_proj.weight": "attn_q.weight",
+        "self_attn.q_proj.bias": "attn_q.bias",
+        "self_attn.k_proj.weight": "attn_k.weight",
+        "self_attn.k_proj.bias": "attn_k.bias",
+        "self_attn.v_proj.weight": "attn_v.weight",
+        "self_attn.v_proj.bias": "attn_v.bias",
+        "self_attn.o_proj.weight": "attn_output.weight",
+        "post_attention_layernorm.weight": "ffn_norm.weight",
+        "mlp.gate_proj.weight": "ffn_gate.weight",
+        "mlp.up_proj.weight": "ffn_up.weight",
+        "mlp.down_proj.weight": "ffn_down.weight",
+    }
+    for layer in range(config.num_hidden_layers):
+        for hf, name in per_layer.items():
+            names[f"model.layers.{layer}.{hf}"] = f"blk.{layer}.{name}"
+    for hf_name, array in tensors.items():
+        if hf_name == "lm_head.weight" and config.tie_word_embeddings:
+            continue  # tied: llama.cpp reads the output projection from token_embd
+        writer.add_tensor(names[hf_name], array.astype("float32"))
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    return out

@@ -1,30 +1,35 @@
-"""A causal language model: batched generation, JSON-schema-constrained output, label scoring.
+"""The transformers/torch LLM backend: the reference, and the GPU path (bfloat16).
 
-Constrained decoding uses ``xgrammar`` (its transformers ``LogitsProcessor``): the output is
-guaranteed to parse against the schema, so no repair loop is needed except when generation
-stops at ``max_new_tokens`` before the JSON closes.
+Constrained decoding uses ``xgrammar``'s transformers ``LogitsProcessor``: the output is
+guaranteed to parse against the schema unless generation stops at its budget first. Requests
+that share a schema, prefix and n-gram ban are batched across callers (``MicroBatcher``); a
+shared prefix's KV cache is computed once and copied into every row.
 """
 
 from __future__ import annotations
 
 import copy
-import json
 import logging
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
 import torch
-from transformers import AutoModelForCausalLM, AutoTokenizer, PreTrainedTokenizerBase
+from transformers import AutoModelForCausalLM, PreTrainedTokenizerBase
 
 from models.batching import MicroBatcher
 from models.config import BatchConfig
-from models.errors import GenerationFailed
-from models.llm.types import Generation, Message
+from models.llm.base import LLM
+from models.llm.grammar import Grammars
+from models.llm.tokenizer import load_tokenizer
+from models.llm.types import Generation, GenerationRequest
 
 log = logging.getLogger(__name__)
 SCORING_ROWS_FACTOR = 4
+# Prefix KV caches kept per process (the few prompts that recur).
+MAX_PREFIXES = 8
 
 
 def end_token_ids(model: Any, tokenizer: PreTrainedTokenizerBase) -> set[int]:
@@ -35,8 +40,10 @@ def end_token_ids(model: Any, tokenizer: PreTrainedTokenizerBase) -> set[int]:
     return {int(i) for i in (ids if isinstance(ids, list) else [ids]) if i is not None}
 
 
-class CausalLM:
-    """Wraps a transformers causal LM and its tokenizer (chat template required)."""
+class TorchLLM(LLM):
+    """A transformers causal LM and its tokenizer (chat template required)."""
+
+    backend = "torch"
 
     def __init__(
         self,
@@ -46,16 +53,11 @@ class CausalLM:
         device: str,
         batching: BatchConfig | None = None,
     ) -> None:
+        super().__init__(tokenizer, device=device)
         self.model = model
-        self.tokenizer = tokenizer
-        self.device = device
         # Left padding keeps every row's last prompt token at the same position for generate().
         self.tokenizer.padding_side = "left"
-        if self.tokenizer.pad_token is None:
-            self.tokenizer.pad_token = self.tokenizer.eos_token
-        self._grammar_lock = threading.Lock()
-        self._compiler: Any = None
-        self._grammars: dict[str, Any] = {}
+        self.grammars = Grammars(tokenizer, int(model.config.vocab_size))
         # Prefix KV caches, shared by the scoring and generation workers.
         self._prefix_lock = threading.Lock()
         self._prefixes: dict[str, tuple[Any, list[int]]] = {}
@@ -76,10 +78,11 @@ class CausalLM:
         self.scoring_batcher.close()
 
     @classmethod
-    def load(cls, path: str, *, gguf_file: str | None, device: str, dtype: torch.dtype) -> CausalLM:
-        """Load from a directory (optionally a GGUF file inside it). Raises ``OSError``."""
+    def load(cls, path: str, *, gguf_file: str | None, device: str, dtype: torch.dtype) -> TorchLLM:
+        """Load from a directory (optionally a GGUF file inside it, dequantised). Raises
+        ``OSError``."""
         kwargs: dict[str, Any] = {"gguf_file": gguf_file} if gguf_file else {}
-        tokenizer = AutoTokenizer.from_pretrained(path, **kwargs)
+        tokenizer = load_tokenizer(path, gguf_file)
         model = AutoModelForCausalLM.from_pretrained(path, dtype=dtype, **kwargs)
         model.to(device)  # type: ignore[arg-type]
         model.eval()
@@ -90,72 +93,39 @@ class CausalLM:
         """The weights' dtype, e.g. ``float32``."""
         return str(self.model.dtype).removeprefix("torch.")
 
-    def count_tokens(self, text: str) -> int:
-        """Number of tokens ``text`` encodes to (no special tokens)."""
-        return len(self.tokenizer.encode(text, add_special_tokens=False))
-
-    def chat(self, messages: Sequence[Message]) -> str:
-        """Render messages through the model's chat template, ready for the assistant's turn."""
-        rendered = self.tokenizer.apply_chat_template(
-            list(messages), tokenize=False, add_generation_prompt=True
-        )
-        return str(rendered)
-
-    def chat_prefix(self, messages: Sequence[Message]) -> str:
-        """The rendering of ``messages`` that every longer conversation starting with them
-        starts with: pass it as ``prefix`` to ``generate`` to reuse its KV cache."""
-        rendered = self.tokenizer.apply_chat_template(
-            list(messages), tokenize=False, add_generation_prompt=False
-        )
-        return str(rendered)
-
-    def generate(
-        self,
-        prompts: Sequence[str],
-        *,
-        max_new_tokens: int,
-        schema: dict[str, Any] | None = None,
-        batch_size: int = 8,
-        no_repeat_ngram_size: int = 0,
-        prefix: str | None = None,
-    ) -> list[Generation]:
-        """Greedy-generate a completion for each prompt, in input order.
-
-        With ``schema`` the output is constrained to JSON matching it. Prompts are run in
-        length-sorted batches so that padding stays small. ``prefix`` is text that every
-        prompt starts with (instructions, few-shot examples): it is encoded once per process
-        and its KV cache reused, so each request only pays for its own tokens. A prefix that
-        some prompt does not start with is ignored.
-        """
-        del batch_size  # the batcher's max_batch_size / max_batch_tokens decide
-        # Every row needs at least one token of its own after the prefix.
-        if prefix is not None and not (
-            prefix and all(p.startswith(prefix) and len(p) > len(prefix) for p in prompts)
-        ):
-            log.warning("generate(): prefix is not shared by every prompt; not cached")
-            prefix = None
-        key = (
-            json.dumps(schema) if schema is not None else None,
-            no_repeat_ngram_size,
-            prefix,
-        )
-        cut = len(prefix) if prefix else 0
-        payloads = [(prompt[cut:], max_new_tokens) for prompt in prompts]
-        costs = [self.count_tokens(prompt[cut:]) + max_new_tokens for prompt in prompts]
-        return list(self.generation_batcher.map(key, payloads, costs))
+    def _run(self, requests: Sequence[GenerationRequest]) -> list[Generation]:
+        # Rows that share schema, prefix and n-gram ban can share one generate() call.
+        groups: dict[tuple[str | None, int, str | None], list[int]] = {}
+        for i, r in enumerate(requests):
+            groups.setdefault((r.schema_json, r.no_repeat_ngram_size, r.prefix), []).append(i)
+        out: list[Generation | None] = [None] * len(requests)
+        for key, members in groups.items():
+            prefix = key[2]
+            cut = len(prefix) if prefix else 0
+            payloads = [(requests[i].prompt[cut:], requests[i].max_new_tokens) for i in members]
+            costs = [self.count_tokens(p) + n for p, n in payloads]
+            for i, result in zip(
+                members, self.generation_batcher.map(key, payloads, costs), strict=True
+            ):
+                out[i] = result
+        return [g for g in out if g is not None]
 
     def _run_generate(self, key: Any, payloads: list[Any]) -> list[Any]:
         schema_json, no_repeat, prefix = key
-        schema = json.loads(schema_json) if schema_json is not None else None
-        return self._generate_batch(
-            [p for p, _ in payloads], [n for _, n in payloads], schema, no_repeat, prefix
+        started = time.perf_counter()
+        outputs = self._generate_batch(
+            [p for p, _ in payloads], [n for _, n in payloads], schema_json, no_repeat, prefix
         )
+        self.stats.decode_s += time.perf_counter() - started
+        self.stats.batches += 1
+        self.stats.largest_batch = max(self.stats.largest_batch, len(payloads))
+        return outputs
 
     def _generate_batch(
         self,
         prompts: list[str],
         max_new: list[int],
-        schema: dict[str, Any] | None,
+        schema_json: str | None,
         no_repeat_ngram_size: int,
         prefix: str | None = None,
     ) -> list[Generation]:
@@ -174,10 +144,10 @@ class CausalLM:
         }
         if no_repeat_ngram_size:
             kwargs["no_repeat_ngram_size"] = no_repeat_ngram_size
-        if schema is not None:
+        if schema_json is not None:
             from xgrammar.contrib.hf import LogitsProcessor
 
-            grammar = self._grammar(schema)
+            grammar = self.grammars.compiled(schema_json)
             # One processor per generate() call: it keeps per-row matcher state.
             kwargs["logits_processor"] = [LogitsProcessor([grammar] * len(prompts))]
         with torch.inference_mode():
@@ -192,13 +162,16 @@ class CausalLM:
             out = self.model.generate(input_ids=ids, attention_mask=mask, **kwargs)
         new_tokens = out[:, ids.shape[1] :]
         ends = end_token_ids(self.model, self.tokenizer)
-        return [
-            Generation(
-                str(self.tokenizer.decode(row[:budget], skip_special_tokens=True)),
-                complete=any(int(t) in ends for t in row[:budget]),
+        self.stats.prompt_tokens += sum(self.count_tokens(p) for p in prompts)
+        results = []
+        for row, budget in zip(new_tokens, max_new, strict=True):
+            kept = [int(t) for t in row[:budget]]
+            complete = any(t in ends for t in kept)
+            self.stats.generated_tokens += next(
+                (n + 1 for n, t in enumerate(kept) if t in ends), len(kept)
             )
-            for row, budget in zip(new_tokens, max_new, strict=True)
-        ]
+            results.append(Generation(self.decode(kept), complete=complete))
+        return results
 
     def _with_prefix(
         self, prefix: str, remainders: list[str]
@@ -206,75 +179,27 @@ class CausalLM:
         """Input ids, attention mask and a per-row copy of the prefix's KV cache."""
         cache, p_ids = self._prefix_rows(prefix, len(remainders))
         p_len = len(p_ids)
-        rows = [self.tokenizer.encode(r, add_special_tokens=False) for r in remainders]
+        rows = [self.encode(r) for r in remainders]
         width = max(len(r) for r in rows)
         pad = int(self.tokenizer.pad_token_id or 0)
         ids = torch.tensor([[*p_ids, *([pad] * (width - len(r))), *r] for r in rows])
         mask = torch.tensor([[1] * p_len + [0] * (width - len(r)) + [1] * len(r) for r in rows])
         return ids, mask, cache
 
-    def generate_json(
-        self,
-        prompts: Sequence[str],
-        *,
-        schema: dict[str, Any],
-        max_new_tokens: int,
-        prefix: str | None = None,
-    ) -> list[dict[str, Any] | None]:
-        """Schema-constrained generation, parsed; ``None`` where the JSON did not close."""
-        parsed: list[dict[str, Any] | None] = []
-        outputs = self.generate(
-            prompts, max_new_tokens=max_new_tokens, schema=schema, prefix=prefix
-        )
-        for output in outputs:
-            try:
-                value = json.loads(output.text)
-            except json.JSONDecodeError:
-                log.warning("constrained output did not complete: %r", output.text[:200])
-                value = None
-            parsed.append(value if isinstance(value, dict) else None)
-        return parsed
-
-    def _grammar(self, schema: dict[str, Any]) -> Any:
-        import xgrammar as xgr
-
-        # Property order is kept: the model writes fields in schema order, and that order
-        # (e.g. actor before point) is part of the prompt design.
-        key = json.dumps(schema)
-        with self._grammar_lock:
-            if self._compiler is None:
-                info = xgr.TokenizerInfo.from_huggingface(
-                    self.tokenizer, vocab_size=self.model.config.vocab_size
-                )
-                self._compiler = xgr.GrammarCompiler(info)
-            if key not in self._grammars:
-                # Compact JSON: whitespace tokens cost as much time as content tokens.
-                self._grammars[key] = self._compiler.compile_json_schema(key, any_whitespace=False)
-            return self._grammars[key]
-
-    def score_labels(
-        self, prefix: str, suffixes: Sequence[str], labels: Sequence[str], *, batch_size: int = 16
+    def _score(
+        self, prefix: str, suffixes: Sequence[str], label_ids: Sequence[int]
     ) -> list[list[float]]:
-        """Probability of each label as the answer to ``prefix + suffix``, per suffix.
-
-        A constrained choice in one forward pass, no sampling: the model's next-token
-        distribution is read at the first token of each label. The shared ``prefix``
-        (instructions and few-shot examples) is encoded once and its KV cache reused.
-        Raises ``GenerationFailed`` when two labels share a first token.
-        """
-        first = [self.tokenizer.encode(label, add_special_tokens=False)[0] for label in labels]
-        if len(set(first)) != len(first):
-            raise GenerationFailed(f"labels {list(labels)} are not distinguishable by first token")
-        if not suffixes:
-            return []
-        del batch_size  # the batcher decides
         costs = [self.count_tokens(s) for s in suffixes]
-        rows = self.scoring_batcher.map(("score", prefix, tuple(first)), list(suffixes), costs)
+        rows = self.scoring_batcher.map(("score", prefix, tuple(label_ids)), list(suffixes), costs)
         return [list(r) for r in rows]
 
     def _run_score(self, key: Any, suffixes: list[Any]) -> list[Any]:
         _, prefix, first = key
-        return self._score_batch(prefix, [str(s) for s in suffixes], list(first))
+        started = time.perf_counter()
+        rows = self._score_batch(prefix, [str(s) for s in suffixes], list(first))
+        self.stats.prefill_s += time.perf_counter() - started
+        self.stats.scored_rows += len(rows)
+        return rows
 
     def _score_batch(self, prefix: str, suffixes: list[str], first: list[int]) -> list[list[float]]:
         """Label probabilities for one batch of suffixes after a shared, cached prefix."""
@@ -282,7 +207,7 @@ class CausalLM:
         # logits (150k rows for Qwen) for every position would cost more than the model body.
         head = self.model.get_output_embeddings().weight[torch.tensor(first, device=self.device)]
         body = self.model.base_model
-        ids = [self.tokenizer.encode(s, add_special_tokens=False) for s in suffixes]
+        ids = [self.encode(s) for s in suffixes]
         width = max(len(x) for x in ids)
         pad = int(self.tokenizer.pad_token_id or 0)
         # Right padding: with a causal mask, pads after a row's last token cannot change that
@@ -320,14 +245,14 @@ class CausalLM:
         """
         with self._prefix_lock:
             if prefix not in self._prefixes:
-                ids = self.tokenizer.encode(prefix, add_special_tokens=False)
+                ids = self.encode(prefix)
                 with torch.inference_mode():
                     out = self.model.base_model(
                         input_ids=torch.tensor([ids], device=self.device), use_cache=True
                     )
                 # transformers 5.24 renamed the output field; older 5.x only has past_key_values.
                 cache = out["cache"] if "cache" in out else out.past_key_values  # noqa: SIM401 - .get() would touch the deprecated field
-                if len(self._prefixes) >= 8:
+                if len(self._prefixes) >= MAX_PREFIXES:
                     self._prefixes.pop(next(iter(self._prefixes)))
                 self._prefixes[prefix] = (cache, ids)
             return self._prefixes[prefix]

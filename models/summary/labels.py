@@ -17,7 +17,7 @@ import numpy as np
 import prompts
 from models.config import SummarizerOptions
 from models.embeddings import Embedder
-from models.llm import CausalLM, FewShotLabels
+from models.llm import LLM, FewShotLabels
 from models.spans import Span
 from models.summary.analysis import has_amount
 from models.summary.requests import ExampleRequestClassifier, LLMRequestClassifier
@@ -31,15 +31,14 @@ _NEAREST_MIN = 0.3
 class PointTyper:
     """Types sentences with the embedder's examples and, when loaded, the LLM."""
 
-    def __init__(
-        self, embedder: Embedder, llm: CausalLM | None, options: SummarizerOptions
-    ) -> None:
+    def __init__(self, embedder: Embedder, llm: LLM | None, options: SummarizerOptions) -> None:
         self.embedder = embedder
         self.options = options
         self.requests_by_example = ExampleRequestClassifier(embedder)
         shots = prompts.examples("classify_examples")
         self._shot_labels = [as_type(label) for label, _ in shots if label != "request"]
         self._shot_vectors = embedder.encode([text for label, text in shots if label != "request"])
+        self.llm = llm
         self.requests_by_llm = LLMRequestClassifier(llm) if llm is not None else None
         self.five_way = (
             FewShotLabels(
@@ -94,18 +93,28 @@ class PointTyper:
         embeddings) may be passed where the caller already has them. Raises ``ValueError``
         when no LLM is loaded.
         """
-        if self.five_way is None or self.requests_by_llm is None:
+        if self.five_way is None or self.requests_by_llm is None or self.llm is None:
             raise ValueError("LLM typing needs the profile's LLM")
-        five_way = self.five_way.probabilities(texts)
-        by_llm = (
-            self.requests_by_llm.probabilities(texts) if request_scores is None else request_scores
-        )
         if vectors is None:
             vectors = self.embedder.encode(list(texts))
         by_example = self.requests_by_example.probabilities(vectors)
-        agree = (by_llm >= self.options.llm_request_threshold) & (
-            by_example >= self.options.request_threshold
-        )
+        passed = by_example >= self.options.request_threshold
+        jobs = [self.five_way.job(texts)]
+        if request_scores is None:
+            # Both detectors must agree, so the LLM's yes/no is only asked where the
+            # classifier already said yes; both scoring passes go to the LLM together.
+            asked = [t for t, ok in zip(texts, passed, strict=True) if ok]
+            if asked:
+                jobs.append(self.requests_by_llm.scorer.job(asked))
+        raw = self.llm.score_many(jobs)
+        five_way = self.five_way.calibrate(raw[0])
+        if request_scores is None:
+            by_llm = np.zeros(len(texts))
+            if len(raw) > 1:
+                by_llm[passed] = self.requests_by_llm.scorer.calibrate(raw[1])[:, 0]
+        else:
+            by_llm = np.asarray(request_scores, dtype=np.float64)
+        agree = (by_llm >= self.options.llm_request_threshold) & passed
         p_request = np.where(agree, (by_llm + by_example) / 2, 0.0)
         rest = five_way[:, 1:]
         rest = rest / np.maximum(rest.sum(axis=1, keepdims=True), 1e-9)

@@ -13,8 +13,9 @@
 
 from __future__ import annotations
 
+import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -22,7 +23,8 @@ import numpy as np
 import prompts
 from models.config import SummarizerOptions
 from models.languages import language_name
-from models.llm import CausalLM, Message
+from models.llm import LLM, GenerationRequest, Message
+from models.llm.base import parse_json
 from models.summary.analysis import extractive_lead, has_amount, select
 from models.summary.extractive import ms_since, required_picks
 from models.summary.grounding import Grounder
@@ -38,6 +40,16 @@ KEYPOINT_NEW_TOKENS = 120
 HEADLINE_NEW_TOKENS = 320
 # The headline prompt reads this many top sentences (at least summary_sentences + 2).
 HEADLINE_CANDIDATES = 5
+# Enough for the grammar to be compiled and exercised at start-up.
+WARM_UP_TOKENS = 4
+
+
+@dataclass(frozen=True)
+class _Lead:
+    """The extractive headline and summary, used where the LLM's fail."""
+
+    headline: str
+    summary: str
 
 
 @dataclass(frozen=True)
@@ -52,7 +64,7 @@ class LLMEngine:
 
     def __init__(
         self,
-        llm: CausalLM,
+        llm: LLM,
         typer: PointTyper,
         grounder: Grounder,
         options: SummarizerOptions,
@@ -71,21 +83,19 @@ class LLMEngine:
         timings: dict[str, float] = {}
         clock = time.perf_counter()
         chunks = self._chunks(article)
-        # Each sentence is scored on its own, so one call covers every chunk: one round trip
-        # through the batcher keeps concurrent requests in step (they share each batch).
-        probs = self.typer.probabilities(
-            [s.span.text for s in article.sentences], vectors=article.vectors
-        )
+        probs = self._type(article)
         timings["llm_types"] = ms_since(clock)
         types, picked = self._pick(article, probs, max_key_points)
 
+        # The key points and the headline go to the LLM in one call: a backend that batches
+        # across requests decodes them in the same steps.
         clock = time.perf_counter()
-        points, warnings = self._key_points(article, picked, types, probs)
-        timings["llm_points"] = ms_since(clock)
-
-        clock = time.perf_counter()
-        head = self._headline(article)
-        timings["llm_headline"] = ms_since(clock)
+        head_request, lead = self._headline_request(article)
+        outputs = self.llm.run([*self._keypoint_requests(article, picked), head_request])
+        answers = [parse_json(out) for out in outputs]
+        points, warnings = self._key_points(article, picked, types, probs, answers[:-1])
+        head = self._headline(article, answers[-1], lead)
+        timings["llm_points_headline"] = ms_since(clock)
         return Draft(
             headline=head.headline,
             summary=head.summary,
@@ -96,6 +106,28 @@ class LLMEngine:
             warnings=(*warnings, *head.warnings),
             timings_ms=timings,
         )
+
+    def warm_up(self, article: Article) -> None:
+        """The hot path once, with the real prompts and schemas and a short budget."""
+        self._type(article)
+        head_request, _ = self._headline_request(article)
+        requests = [*self._keypoint_requests(article, list(article.eligible)), head_request]
+        self.llm.run([replace(r, max_new_tokens=WARM_UP_TOKENS) for r in requests])
+
+    def _type(self, article: Article) -> np.ndarray:
+        """Type probabilities of every sentence; only those that can be key points are scored.
+
+        Each sentence is scored on its own, so one call covers every chunk: one round trip
+        keeps concurrent requests in step (they share each batch). A sentence too short to be
+        a key point is never picked, so it gets a plain statement row without an LLM pass.
+        """
+        eligible = list(article.eligible)
+        probs = np.zeros((len(article.sentences), len(POINT_TYPES)))
+        probs[:, POINT_TYPES.index("statement")] = 1.0
+        probs[eligible] = self.typer.probabilities(
+            [article.sentences[i].span.text for i in eligible], vectors=article.vectors[eligible]
+        )
+        return probs
 
     def _chunks(self, article: Article) -> int:
         """How many consecutive groups of at most ``chunk_tokens`` LLM tokens the article has."""
@@ -139,9 +171,8 @@ class LLMEngine:
         )
         return types, picked
 
-    def _key_points(
-        self, article: Article, picked: list[int], types: list[PointType], probs: np.ndarray
-    ) -> tuple[tuple[KeyPoint, ...], list[str]]:
+    def _keypoint_requests(self, article: Article, picked: list[int]) -> list[GenerationRequest]:
+        """One constrained ``{actor, target, point}`` request per picked sentence."""
         prefix_messages: list[Message] = [
             {"role": "system", "content": prompts.render("keypoint_system")}
         ]
@@ -150,26 +181,36 @@ class LLMEngine:
                 {"role": "user", "content": prompts.render("keypoint_user", sentence=sample)},
                 {"role": "assistant", "content": reply},
             ]
-        chats = [
-            self.llm.chat(
-                [
-                    *prefix_messages,
-                    {
-                        "role": "user",
-                        "content": prompts.render(
-                            "keypoint_user", sentence=article.sentences[i].span.text
-                        ),
-                    },
-                ]
+        prefix = self.llm.chat_prefix(prefix_messages)
+        schema = json.dumps(keypoint_schema())
+        return [
+            GenerationRequest(
+                self.llm.chat(
+                    [
+                        *prefix_messages,
+                        {
+                            "role": "user",
+                            "content": prompts.render(
+                                "keypoint_user", sentence=article.sentences[i].span.text
+                            ),
+                        },
+                    ]
+                ),
+                KEYPOINT_NEW_TOKENS,
+                schema,
+                prefix,
             )
             for i in picked
         ]
-        answers = self.llm.generate_json(
-            chats,
-            schema=keypoint_schema(),
-            max_new_tokens=KEYPOINT_NEW_TOKENS,
-            prefix=self.llm.chat_prefix(prefix_messages),
-        )
+
+    def _key_points(
+        self,
+        article: Article,
+        picked: list[int],
+        types: list[PointType],
+        probs: np.ndarray,
+        answers: list[dict[str, Any] | None],
+    ) -> tuple[tuple[KeyPoint, ...], list[str]]:
         points: list[KeyPoint] = []
         warnings: list[str] = []
         for n, (i, answer) in enumerate(zip(picked, answers, strict=True), start=1):
@@ -218,19 +259,20 @@ class LLMEngine:
         target_name = target.name if target else None
         return KeyPoint(text, kind, actor.name, target_name, evidence, confidence), warnings
 
-    def _headline(self, article: Article) -> _Headline:
-        """LLM headline and summary, grounded; the extractive ones where grounding fails."""
+    def _headline_request(self, article: Article) -> tuple[GenerationRequest, _Lead]:
+        """The constrained headline-and-summary request, and the extractive fallbacks."""
         top, fallback_summary, fallback_headline = extractive_lead(
             article,
             self.options,
             candidates=max(self.options.summary_sentences + 2, HEADLINE_CANDIDATES),
         )
-        lang, title = article.lang, (article.title or "").strip()
         chat = self.llm.chat(
             [
                 {
                     "role": "system",
-                    "content": prompts.render("headline_system", language=language_name(lang)),
+                    "content": prompts.render(
+                        "headline_system", language=language_name(article.lang)
+                    ),
                 },
                 {
                     "role": "user",
@@ -242,9 +284,13 @@ class LLMEngine:
                 },
             ]
         )
-        answer = self.llm.generate_json(
-            [chat], schema=headline_schema(), max_new_tokens=HEADLINE_NEW_TOKENS
-        )[0]
+        request = GenerationRequest(chat, HEADLINE_NEW_TOKENS, json.dumps(headline_schema()))
+        return request, _Lead(fallback_headline, fallback_summary)
+
+    def _headline(self, article: Article, answer: dict[str, Any] | None, lead: _Lead) -> _Headline:
+        """The LLM's headline and summary, grounded; the extractive ones where they fail."""
+        fallback_headline, fallback_summary = lead.headline, lead.summary
+        title = (article.title or "").strip()
         if answer is None:
             return _Headline(
                 fallback_headline,

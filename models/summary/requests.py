@@ -25,7 +25,7 @@ from sklearn.linear_model import LogisticRegression
 
 import prompts
 from models.embeddings import Embedder
-from models.llm import CausalLM, FewShotLabels
+from models.llm import LLM, FewShotLabels
 
 EXAMPLES = "request_examples"
 LABELS = ("request", "other")
@@ -64,7 +64,7 @@ class ExampleRequestClassifier:
 class LLMRequestClassifier:
     """P("yes") from the instruct LLM after a few-shot yes/no prompt."""
 
-    def __init__(self, llm: CausalLM) -> None:
+    def __init__(self, llm: LLM) -> None:
         rows = request_examples()
         yes = [t for r, t in rows if r][:LLM_SHOTS_PER_LABEL]
         no = [t for r, t in rows if not r][:LLM_SHOTS_PER_LABEL]

@@ -11,7 +11,7 @@ from models.embeddings import Embedder
 from models.errors import GenerationFailed, ModelUnavailable
 from models.langdetect import Detection, LanguageDetector
 from models.languages import LangCode
-from models.llm import CausalLM
+from models.llm import LLM
 from models.summary.analysis import analyse
 from models.summary.extractive import ExtractiveEngine, ms_since
 from models.summary.grounding import Grounder
@@ -22,6 +22,11 @@ from models.summary.types import Article, Draft, Engine, StructuredSummary
 from models.translation import TranslationService
 
 log = logging.getLogger(__name__)
+# Generic sentences (no test set's), one a clear request so both request detectors run.
+WARM_UP_ARTICLE = (
+    "The farmers' union called on the ministry to raise grain prices. "
+    "Officials said 12 new storage sites worth $40 million would open this year."
+)
 
 
 class Summarizer:
@@ -32,7 +37,7 @@ class Summarizer:
         embedder: Embedder,
         detector: LanguageDetector,
         *,
-        llm: CausalLM | None,
+        llm: LLM | None,
         translation: TranslationService | None,
         model_ids: Mapping[str, str],
         options: SummarizerOptions | None = None,
@@ -57,6 +62,15 @@ class Summarizer:
             if llm is not None
             else None
         )
+
+    def warm_up(self) -> None:
+        """Embed once and, with an LLM, run its summary path on a two-sentence article:
+        typing (compiles both scoring prefixes), the constrained key points and headline
+        (compiles their grammars, caches the key point prefix)."""
+        self.embedder.encode(["warm-up"])
+        if self.llm_engine is not None:
+            article = self.analyse(WARM_UP_ARTICLE, lang="en")
+            self.llm_engine.warm_up(article)
 
     @property
     def has_llm(self) -> bool:

@@ -55,8 +55,11 @@ def translate_summary(
     out: list[SummaryTranslation] = []
     models: list[str] = []
     warnings: list[str] = []
-    for target in target_langs:
-        result = translation.translate(texts, target_lang=target, source_lang=source_lang)
+    # Every language at once: the LLM translator decodes all of them in the same steps.
+    results = translation.translate_many(
+        [(texts, target) for target in target_langs], source_lang=source_lang
+    )
+    for target, result in zip(target_langs, results, strict=True):
         t = result.translations
         out.append(SummaryTranslation(target, t[0], t[1], tuple(t[2:])))
         models += [m for m in result.models if m not in models]

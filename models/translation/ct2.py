@@ -140,6 +140,8 @@ def _converter(path: str) -> Any:
 class CT2Translator(Seq2SeqTokens):
     """A seq2seq MT model served by CTranslate2 (implements ``SegmentTranslator``)."""
 
+    backend = "ctranslate2"
+
     def __init__(
         self,
         spec: ModelSpec,

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import prompts
 from models.languages import language_name
-from models.llm import CausalLM
+from models.llm import LLM, GenerationRequest
 from models.manifest import ModelSpec
 from models.translation.types import Translation
+
+NO_REPEAT_NGRAM = 4
 
 
 class LLMTranslator:
     """Translation by prompting the profile's instruct LLM (used where no MT model exists)."""
 
-    def __init__(self, spec: ModelSpec, llm: CausalLM) -> None:
+    def __init__(self, spec: ModelSpec, llm: LLM) -> None:
         self.spec = spec
         self.llm = llm
+        self.backend = llm.backend
+        # Rows of any language pair share a batch (each carries its own system prompt).
+        self.mixed_pairs = True
 
     @property
     def dtype(self) -> str:
@@ -28,32 +33,38 @@ class LLMTranslator:
     def translate_batch(
         self, texts: list[str], *, source_lang: str, target_lang: str
     ) -> list[Translation]:
-        """Translate one batch through the ``translate_*`` prompt templates."""
-        system = prompts.render(
-            "translate_system",
-            source_language=language_name(source_lang),
-            target_language=language_name(target_lang),
-        )
-        head = [{"role": "system", "content": system}]
-        chats = [
-            self.llm.chat(
+        """Translate one batch of segments of one language pair."""
+        return self.translate_mixed([(t, source_lang, target_lang) for t in texts])
+
+    def translate_mixed(self, items: list[tuple[str, str, str]]) -> list[Translation]:
+        """Translate ``(text, source_lang, target_lang)`` segments of any pairs in one call.
+
+        Each pair's system prompt is a cached prefix, so a row costs only its own user turn;
+        a backend that batches across requests decodes every row in the same steps.
+        """
+        requests = []
+        for text, source_lang, target_lang in items:
+            system = prompts.render(
+                "translate_system",
+                source_language=language_name(source_lang),
+                target_language=language_name(target_lang),
+            )
+            head = [{"role": "system", "content": system}]
+            chat = self.llm.chat(
                 [*head, {"role": "user", "content": prompts.render("translate_user", text=text)}]
             )
-            for text in texts
-        ]
-        longest = max(self.count_tokens(t) for t in texts)
-        # Kazakh and Chinese take more tokens than English for the same content.
-        # Small models fall into loops ("жана жана жана ...") in languages they know poorly;
-        # forbidding repeated 4-grams stops the loop without touching normal text.
-        outputs = self.llm.generate(
-            chats,
-            max_new_tokens=3 * longest + 16,
-            no_repeat_ngram_size=4,
-            prefix=self.llm.chat_prefix(head),
-        )
+            # Kazakh and Chinese take more tokens than English for the same content; the
+            # budget is the row's own, so a batch-mate's length changes nothing. Small
+            # models fall into loops ("жана жана жана ...") in languages they know poorly;
+            # forbidding repeated 4-grams stops the loop without touching normal text.
+            budget = min(3 * self.count_tokens(text), 3 * self.spec.segment_tokens) + 16
+            requests.append(
+                GenerationRequest(chat, budget, None, self.llm.chat_prefix(head), NO_REPEAT_NGRAM)
+            )
+        outputs = self.llm.run(requests)
         return [
             Translation(first_block(out.text, text), complete=out.complete)
-            for out, text in zip(outputs, texts, strict=True)
+            for out, (text, _, _) in zip(outputs, items, strict=True)
         ]
 
 

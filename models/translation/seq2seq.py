@@ -62,6 +62,8 @@ class Seq2SeqTokens:
 class Seq2SeqTranslator(Seq2SeqTokens):
     """An encoder-decoder MT model driven by the tokenizer + ``generate()``."""
 
+    backend = "torch"
+
     def __init__(
         self,
         spec: ModelSpec,

@@ -9,7 +9,8 @@ for is an error, not a gap, and a segment cut at the output limit is reported.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,12 +22,24 @@ from models.languages import SUPPORTED, LangCode
 from models.text.segmentation import Document, plan, render, sentence_joiner
 from models.translation.types import SegmentTranslator, Translation, TranslationResult
 
+# Longest run without a space (outside CJK text) that is sent to a model; longer ones are not
+# language: the longest dictionary words are about 45 letters.
+MAX_UNBROKEN_CHARS = 64
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
 
 @dataclass
 class _Job:
+    """One text of a run, cut into segments."""
+
     text_index: int
     document: Document
-    outputs: list[Translation] = field(default_factory=list)
+    source_lang: LangCode
+    run: _Run
+    outputs: list[Translation | None] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.outputs = [None] * len(self.document.segments)
 
 
 class TranslationService:
@@ -89,76 +102,139 @@ class TranslationService:
 
         Raises ``UnsupportedLanguage``, ``ModelUnavailable`` or ``GenerationFailed``.
         """
-        detections = self.detect(texts, source_lang)
-        translations = [""] * len(texts)
-        notes: list[str] = []
-        jobs: dict[str, list[_Job]] = {}
-        for i, (text, det) in enumerate(zip(texts, detections, strict=True)):
-            if det.lang == target_lang:
-                translations[i] = text
-                notes.append(
-                    f"{_label(i, len(texts))} is already in {target_lang}; returned unchanged"
+        return self.translate_many([(texts, target_lang)], source_lang=source_lang)[0]
+
+    def translate_many(
+        self, jobs: Sequence[tuple[Sequence[str], LangCode]], *, source_lang: str = "auto"
+    ) -> list[TranslationResult]:
+        """Translate several ``(texts, target_lang)`` jobs at once, one result per job.
+
+        Every job's segments go to their models together, so a model that takes segments of
+        several language pairs in one batch (the LLM translator) runs them in the same steps.
+        Raises ``UnsupportedLanguage``, ``ModelUnavailable`` or ``GenerationFailed``.
+        """
+        runs = [
+            _Run(list(texts), target, self.detect(texts, source_lang)) for texts, target in jobs
+        ]
+        pending: dict[str, list[tuple[_Job, int, str]]] = {}
+        for run in runs:
+            for i, (text, det) in enumerate(zip(run.texts, run.detections, strict=True)):
+                if det.lang == run.target:
+                    run.translations[i] = text
+                    label = _label(i, len(run.texts))
+                    run.notes.append(f"{label} is already in {run.target}; returned unchanged")
+                    continue
+                translator = self.route(det.lang, run.target)
+                document = plan(
+                    text,
+                    det.lang,
+                    count_tokens=translator.count_tokens,
+                    max_tokens=translator.spec.segment_tokens,
+                    pack=translator.spec.pack_sentences,
+                )
+                job = _Job(i, document, det.lang, run)
+                run.jobs.append(job)
+                if translator.spec.id not in run.models:
+                    run.models.append(translator.spec.id)
+                for n, segment in enumerate(document.segments):
+                    pending.setdefault(translator.spec.id, []).append((job, n, segment))
+        for model_id, items in pending.items():
+            translator = next(t for t in self.translators if t.spec.id == model_id)
+            outputs = self._run_items(translator, items)
+            for (job, n, _), output in zip(items, outputs, strict=True):
+                job.outputs[n] = output
+        for run in runs:
+            run.finish()
+        return [run.result() for run in runs]
+
+    def _run_items(
+        self, translator: SegmentTranslator, items: list[tuple[_Job, int, str]]
+    ) -> list[Translation]:
+        """Translate segments through the model's batcher; long unbroken strings pass as is."""
+        outputs: list[Translation | None] = [None] * len(items)
+        by_key: dict[Hashable, list[int]] = {}
+        mixed = getattr(translator, "mixed_pairs", False)
+        for k, (job, _, segment) in enumerate(items):
+            if is_unbroken(segment):
+                outputs[k] = Translation(segment, complete=True)
+                job.run.notes.append(
+                    f"{_label(job.text_index, len(job.run.texts))}: an unbroken string of "
+                    f"{len(segment)} characters was returned unchanged (not translatable text)"
                 )
                 continue
-            translator = self.route(det.lang, target_lang)
-            document = plan(
-                text,
-                det.lang,
-                count_tokens=translator.count_tokens,
-                max_tokens=translator.spec.segment_tokens,
-                pack=translator.spec.pack_sentences,
-            )
-            jobs.setdefault(det.lang, []).append(_Job(i, document))
-        models: list[str] = []
-        incomplete: list[int] = []
-        segments = 0
-        for lang, group in jobs.items():
-            translator = self.route(lang, target_lang)
-            if translator.spec.id not in models:
-                models.append(translator.spec.id)
-            pending = [(job, seg) for job in group for seg in job.document.segments]
-            segments += len(pending)
-            outputs = self._run_sorted(translator, [s for _, s in pending], lang, target_lang)
-            for (job, _), output in zip(pending, outputs, strict=True):
-                job.outputs.append(output)
+            key: Hashable = "mixed" if mixed else (job.source_lang, job.run.target)
+            by_key.setdefault(key, []).append(k)
+        for batch_key, members in by_key.items():
+            payloads = [
+                (items[k][2], items[k][0].source_lang, items[k][0].run.target) for k in members
+            ]
+            costs = [translator.count_tokens(p[0]) for p in payloads]
+            batcher = self.batchers[translator.spec.id]
+            results: list[Translation] = batcher.map(batch_key, payloads, costs)
+            for k, result in zip(members, results, strict=True):
+                if not result.text.strip():
+                    raise GenerationFailed(
+                        f"{translator.spec.id} returned an empty translation for segment "
+                        f"{items[k][2][:60]!r}",
+                        param="text",
+                    )
+                outputs[k] = result
+        return [o for o in outputs if o is not None]
+
+
+@dataclass
+class _Run:
+    """One job of ``translate_many``: its texts, and what is learnt translating them."""
+
+    texts: list[str]
+    target: LangCode
+    detections: list[Detection]
+    translations: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    models: list[str] = field(default_factory=list)
+    jobs: list[_Job] = field(default_factory=list)
+    incomplete: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.translations = [""] * len(self.texts)
+
+    def finish(self) -> None:
+        """Reassemble each text from its translated segments; note the cut ones."""
+        for job in self.jobs:
+            outputs = [o for o in job.outputs if o is not None]
+            for n, output in enumerate(outputs, start=1):
                 if not output.complete:
-                    notes.append(
-                        f"{_label(job.text_index, len(texts))}: segment {len(job.outputs)} "
+                    self.notes.append(
+                        f"{_label(job.text_index, len(self.texts))}: segment {n} "
                         "reached the model's output limit; its translation may be incomplete"
                     )
-                    if job.text_index not in incomplete:
-                        incomplete.append(job.text_index)
-            for job in group:
-                translations[job.text_index] = render(
-                    job.document,
-                    [o.text for o in job.outputs],
-                    joiner=sentence_joiner(target_lang),
-                )
+                    if job.text_index not in self.incomplete:
+                        self.incomplete.append(job.text_index)
+            self.translations[job.text_index] = render(
+                job.document, [o.text for o in outputs], joiner=sentence_joiner(self.target)
+            )
+
+    def result(self) -> TranslationResult:
+        """The job's result."""
         return TranslationResult(
-            translations=tuple(translations),
-            source_langs=tuple(detections),
-            target_lang=target_lang,
-            models=tuple(models),
-            segments=segments,
-            incomplete=tuple(sorted(incomplete)),
-            notes=tuple(notes),
+            translations=tuple(self.translations),
+            source_langs=tuple(self.detections),
+            target_lang=self.target,
+            models=tuple(self.models),
+            segments=sum(len(job.document.segments) for job in self.jobs),
+            incomplete=tuple(sorted(self.incomplete)),
+            notes=tuple(self.notes),
         )
 
-    def _run_sorted(
-        self, translator: SegmentTranslator, segments: list[str], source_lang: str, target_lang: str
-    ) -> list[Translation]:
-        costs = [translator.count_tokens(s) for s in segments]
-        outputs: list[Translation] = self.batchers[translator.spec.id].map(
-            (source_lang, target_lang), segments, costs
-        )
-        for segment, output in zip(segments, outputs, strict=True):
-            if not output.text.strip():
-                raise GenerationFailed(
-                    f"{translator.spec.id} returned an empty translation for segment "
-                    f"{segment[:60]!r}",
-                    param="text",
-                )
-        return outputs
+
+def is_unbroken(segment: str) -> bool:
+    """A segment that is one run of more than ``MAX_UNBROKEN_CHARS`` characters without a space
+    or a CJK character: a hash, a URL or a key, not text a model should translate."""
+    return (
+        len(segment) > MAX_UNBROKEN_CHARS
+        and not any(c.isspace() for c in segment)
+        and not _CJK.search(segment)
+    )
 
 
 def _label(index: int, count: int) -> str:
@@ -167,8 +243,14 @@ def _label(index: int, count: int) -> str:
 
 
 def _runner(translator: SegmentTranslator) -> Callable[[Any, list[Any]], list[Any]]:
-    def run(key: Any, texts: list[Any]) -> list[Any]:
-        source_lang, target_lang = key
+    mixed = getattr(translator, "mixed_pairs", False)
+
+    def run(key: Any, payloads: list[Any]) -> list[Any]:
+        if mixed:
+            return list(translator.translate_mixed(payloads))  # type: ignore[attr-defined]
+        _, source_lang, target_lang = payloads[0]
+        texts = [text for text, _, _ in payloads]
+        del key  # the pair, which every payload carries too
         return list(
             translator.translate_batch(texts, source_lang=source_lang, target_lang=target_lang)
         )

@@ -23,6 +23,7 @@ class SegmentTranslator(Protocol):
     """Translates already-segmented text; one instance per loaded model."""
 
     spec: ModelSpec
+    backend: str
 
     @property
     def dtype(self) -> str:

@@ -174,7 +174,9 @@ def test_concurrent_summaries_share_llm_batches(tiny_settings: Settings) -> None
         results: list[Any] = []
 
         def post() -> None:
-            results.append(client.post("/summarize", json={"text": text, "engine": "llm"}))
+            results.append(
+                client.post("/summarize", json={"text": text, "engine": "llm", "cache": False})
+            )
 
         threads = [threading.Thread(target=post) for _ in range(3)]
         for t in threads:

@@ -10,17 +10,17 @@ from pathlib import Path
 import pytest
 import torch
 
-from models.llm import CausalLM
+from models.llm import TorchLLM
 
 
 @pytest.fixture(scope="module")
-def qwen(tiny_root: Path) -> CausalLM:
-    return CausalLM.load(
+def qwen(tiny_root: Path) -> TorchLLM:
+    return TorchLLM.load(
         str(tiny_root / "qwen2"), gguf_file=None, device="cpu", dtype=torch.float32
     )
 
 
-def test_constrained_json_always_parses_or_is_reported(qwen: CausalLM) -> None:
+def test_constrained_json_always_parses_or_is_reported(qwen: TorchLLM) -> None:
     schema = {
         "type": "object",
         "properties": {"type": {"enum": ["request", "event"]}, "n": {"type": "integer"}},
@@ -40,7 +40,7 @@ def test_constrained_json_always_parses_or_is_reported(qwen: CausalLM) -> None:
         assert value is None or (value["type"] in ("request", "event") and type(value["n"]) is int)
 
 
-def test_label_scores_match_a_plain_forward_pass(qwen: CausalLM) -> None:
+def test_label_scores_match_a_plain_forward_pass(qwen: TorchLLM) -> None:
     """The prefix KV cache + right padding must give the same distribution as no cache."""
     labels = ["request", "agreement", "statement", "event", "figure"]
     first = [qwen.tokenizer.encode(label, add_special_tokens=False)[0] for label in labels]
@@ -64,7 +64,7 @@ def test_label_scores_match_a_plain_forward_pass(qwen: CausalLM) -> None:
         assert sum(row) == pytest.approx(1.0, abs=1e-5)
 
 
-def test_prefix_cached_generation_matches_plain_generation(qwen: CausalLM) -> None:
+def test_prefix_cached_generation_matches_plain_generation(qwen: TorchLLM) -> None:
     """Middle padding after a cached prefix must give each row the logits of its own prompt."""
     head = [
         {"role": "system", "content": "You label sentences with care."},
@@ -100,7 +100,7 @@ def test_prefix_cached_generation_matches_plain_generation(qwen: CausalLM) -> No
     )
 
 
-def test_a_prefix_not_shared_by_every_prompt_is_ignored(qwen: CausalLM) -> None:
+def test_a_prefix_not_shared_by_every_prompt_is_ignored(qwen: TorchLLM) -> None:
     prompt = qwen.chat([{"role": "user", "content": "Hello."}])
     assert qwen.generate([prompt], max_new_tokens=3, prefix="not a prefix") == qwen.generate(
         [prompt], max_new_tokens=3

@@ -11,13 +11,13 @@ from helpers import translation_spec
 from transformers import AutoModelForCausalLM
 
 from models.langdetect import LanguageDetector
-from models.llm import CausalLM
+from models.llm import TorchLLM
 from models.translation import LLMTranslator, TranslationService
 from models.translation.prompted import first_block
 
 
 @pytest.fixture(scope="module")
-def endless_qwen(tiny_root: Path, tmp_path_factory: pytest.TempPathFactory) -> CausalLM:
+def endless_qwen(tiny_root: Path, tmp_path_factory: pytest.TempPathFactory) -> TorchLLM:
     """The tiny Qwen2 with its final norm zeroed: every logit is 0, greedy decoding repeats
     token 0 and never reaches an end token, so every answer runs into its budget."""
     root = tmp_path_factory.mktemp("endless") / "qwen2"
@@ -26,10 +26,10 @@ def endless_qwen(tiny_root: Path, tmp_path_factory: pytest.TempPathFactory) -> C
     with torch.no_grad():
         model.model.norm.weight.zero_()
     model.save_pretrained(root)
-    return CausalLM.load(str(root), gguf_file=None, device="cpu", dtype=torch.float32)
+    return TorchLLM.load(str(root), gguf_file=None, device="cpu", dtype=torch.float32)
 
 
-def test_an_answer_cut_at_the_budget_is_reported(endless_qwen: CausalLM) -> None:
+def test_an_answer_cut_at_the_budget_is_reported(endless_qwen: TorchLLM) -> None:
     spec = translation_spec("llm")
     translator = LLMTranslator(spec, endless_qwen)
     out = translator.translate_batch(["Trade grew."], source_lang="en", target_lang="ru")

@@ -1,0 +1,166 @@
+"""The llama.cpp backend against the torch reference, on the tiny Qwen2 written as a GGUF.
+
+Both backends read the same float32 GGUF file (transformers dequantises nothing there), so
+their label scores must agree to 1e-4 and their greedy outputs token for token; the real
+4-bit 0.5B model's tolerance is checked in tests/service/test_offline_e2e.py.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import torch
+from helpers import join_all
+from tiny_models import write_qwen2_gguf
+
+from models.errors import GenerationFailed
+from models.llm import GenerationRequest, TorchLLM
+
+llamacpp = pytest.importorskip("models.llm.llamacpp", reason="llama-cpp-python is not installed")
+
+# Label probabilities of the two backends on the same float32 weights.
+SCORE_TOLERANCE = 1e-4
+SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "type": {"enum": ["request", "agreement", "event"]},
+        "actor": {"type": "string", "maxLength": 12},
+        "n": {"type": "integer"},
+    },
+    "required": ["type", "actor", "n"],
+    "additionalProperties": False,
+}
+SENTENCES = [
+    "The union called on the government to raise wages.",
+    "Both countries signed a memorandum on trade.",
+    "Exports grew by 12 percent to $3.4 billion.",
+    "Министр призвал соседей выполнить обещания.",
+]
+
+
+@pytest.fixture(scope="module")
+def gguf_dir(tiny_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("gguf")
+    write_qwen2_gguf(tiny_root / "qwen2", root / "tiny-qwen2.gguf")
+    return root
+
+
+@pytest.fixture(scope="module")
+def fast(gguf_dir: Path) -> Iterator[Any]:
+    options = llamacpp.LlamaCppOptions(n_ctx=4096, n_seq_max=8, batch_tokens=64)
+    llm = llamacpp.LlamaCppLLM.load(str(gguf_dir), gguf_file="tiny-qwen2.gguf", options=options)
+    yield llm
+    llm.close()
+
+
+@pytest.fixture(scope="module")
+def reference(gguf_dir: Path) -> TorchLLM:
+    return TorchLLM.load(
+        str(gguf_dir), gguf_file="tiny-qwen2.gguf", device="cpu", dtype=torch.float32
+    )
+
+
+def _prefix_and_suffixes(llm: Any) -> tuple[str, list[str]]:
+    messages = [{"role": "system", "content": "Answer yes or no: is it a request?"}]
+    prefix = llm.chat_prefix(messages)
+    chats = [llm.chat([*messages, {"role": "user", "content": s}]) for s in SENTENCES]
+    return prefix, [c[len(prefix) :] for c in chats]
+
+
+def test_both_backends_tokenise_prompts_alike(fast: Any, reference: TorchLLM) -> None:
+    for text in [*SENTENCES, fast.chat([{"role": "user", "content": SENTENCES[0]}])]:
+        assert fast.encode(text) == reference.encode(text)
+    assert fast.backend == "llamacpp" and fast.dtype == "ALL_F32"
+
+
+def test_label_scores_match_the_reference(fast: Any, reference: TorchLLM) -> None:
+    prefix, suffixes = _prefix_and_suffixes(fast)
+    labels = ["yes", "no"]
+    got = fast.score_labels(prefix, suffixes, labels)
+    expected = reference.score_labels(prefix, suffixes, labels)
+    assert len(got) == len(SENTENCES)
+    for row, ref in zip(got, expected, strict=True):
+        assert sum(row) == pytest.approx(1.0)
+        assert max(abs(a - b) for a, b in zip(row, ref, strict=True)) < SCORE_TOLERANCE
+
+
+def test_greedy_generation_matches_the_reference(fast: Any, reference: TorchLLM) -> None:
+    prompts = [fast.chat([{"role": "user", "content": s}]) for s in SENTENCES]
+    for kwargs in ({}, {"schema": SCHEMA}, {"no_repeat_ngram_size": 2}):
+        got = fast.generate(prompts, max_new_tokens=10, **kwargs)
+        assert got == reference.generate(prompts, max_new_tokens=10, **kwargs), kwargs
+
+
+def test_constrained_output_is_schema_valid_or_reported_cut(fast: Any) -> None:
+    prompts = [fast.chat([{"role": "user", "content": s}]) for s in SENTENCES]
+    for budget in (4, 12, 40):
+        outputs = fast.generate(prompts, max_new_tokens=budget, schema=SCHEMA)
+        for out in outputs:
+            assert out.text.startswith("{"), out
+            # a finished answer is closed JSON of the schema; an unfinished one used its budget
+            value = json.loads(out.text) if out.complete else None
+            assert value is None or (
+                set(value) == {"type", "actor", "n"} and type(value["n"]) is int
+            )
+            assert value is None or value["type"] in ("request", "agreement", "event")
+            assert out.complete or len(fast.encode(out.text)) >= budget - 1, out
+
+
+def test_a_shared_prefix_changes_nothing(fast: Any) -> None:
+    prefix, suffixes = _prefix_and_suffixes(fast)
+    prompts = [prefix + s for s in suffixes]
+    cached = fast.generate(prompts, max_new_tokens=8, schema=SCHEMA, prefix=prefix)
+    assert cached == fast.generate(prompts, max_new_tokens=8, schema=SCHEMA)
+
+
+def test_mixed_requests_share_steps_and_get_their_own_results(fast: Any) -> None:
+    prefix, suffixes = _prefix_and_suffixes(fast)
+    schema = json.dumps(SCHEMA)
+    requests = [
+        GenerationRequest(prefix + suffixes[0], 5, schema, prefix),
+        GenerationRequest(prefix + suffixes[1], 9),
+        GenerationRequest(prefix + suffixes[2], 3, None, prefix, 2),
+    ]
+    together = fast.run(requests)
+    alone = [fast.run([r])[0] for r in requests]
+    assert together == alone
+    assert all(
+        len(fast.encode(g.text)) <= r.max_new_tokens
+        for g, r in zip(together, requests, strict=True)
+    )
+
+
+def test_concurrent_callers_beyond_the_sequence_slots_all_complete(fast: Any) -> None:
+    # 8 slots, 12 callers each with a row: the rest queue and run as slots free up.
+    prompts = [
+        fast.chat([{"role": "user", "content": f"{s} ({i})"}]) for i, s in enumerate(SENTENCES * 3)
+    ]
+    expected = [fast.generate([p], max_new_tokens=6)[0] for p in prompts]
+    results: dict[int, Any] = {}
+
+    def call(i: int) -> None:
+        results[i] = fast.generate([prompts[i]], max_new_tokens=6)[0]
+
+    threads = [threading.Thread(target=call, args=(i,)) for i in range(len(prompts))]
+    for t in threads:
+        t.start()
+    join_all(threads, timeout_s=120)
+    assert [results[i] for i in range(len(prompts))] == expected
+    assert fast.active == 0 and fast.pending == 0
+
+
+def test_a_prompt_larger_than_the_context_is_refused(fast: Any) -> None:
+    with pytest.raises(GenerationFailed, match="KV cells"):
+        fast.generate(["word " * 5000], max_new_tokens=4)
+    # the scheduler keeps serving
+    assert fast.generate([SENTENCES[0]], max_new_tokens=2)[0].text is not None
+
+
+def test_no_gguf_file_is_refused(tiny_root: Path) -> None:
+    with pytest.raises(ValueError, match="GGUF"):
+        llamacpp.LlamaCppLLM.load(str(tiny_root / "qwen2"), gguf_file=None)
