@@ -10,7 +10,7 @@ from models.engines import Engines
 from models.errors import ModelUnavailable
 from models.runtime import InferenceRunner
 from service.settings import Settings
-from service.state import AppState, EngineSlot
+from service.state import AppState, Caches, EngineSlot
 
 
 def app_state(request: Request) -> AppState:
@@ -42,7 +42,13 @@ def get_runner(request: Request) -> InferenceRunner:
     return app_state(request)["runner"]
 
 
+def get_caches(request: Request) -> Caches:
+    """The result caches."""
+    return app_state(request)["caches"]
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SlotDep = Annotated[EngineSlot, Depends(get_slot)]
 EnginesDep = Annotated[Engines, Depends(get_engines)]
 RunnerDep = Annotated[InferenceRunner, Depends(get_runner)]
+CachesDep = Annotated[Caches, Depends(get_caches)]

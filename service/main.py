@@ -20,9 +20,10 @@ from models.errors import ModelUnavailable
 from models.manifest import ManifestError
 from models.runtime import InferenceRunner
 from service import errors
+from service.cache import ResultCache
 from service.routes import router
 from service.settings import Settings
-from service.state import AppState, EngineSlot
+from service.state import AppState, Caches, EngineSlot
 
 log = logging.getLogger("service")
 Loader = Callable[[EngineConfig], Engines]
@@ -67,7 +68,9 @@ def create_app(settings: Settings | None = None, *, loader: Loader = load_engine
             task = asyncio.create_task(load())
             task.add_done_callback(lambda t: t.cancelled() or t.exception())
         try:
-            yield {"settings": settings, "runner": runner, "slot": slot}
+            entries = settings.result_cache_entries
+            caches = Caches(ResultCache(entries), ResultCache(entries))
+            yield {"settings": settings, "runner": runner, "slot": slot, "caches": caches}
         finally:
             if task is not None and not task.done():
                 task.cancel()

@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import time
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
 from models.errors import InputTooLong
 from models.languages import NAMES, SUPPORTED
-from service.deps import EnginesDep, RunnerDep, SettingsDep, SlotDep
+from service.cache import ResultCache
+from service.deps import CachesDep, EnginesDep, RunnerDep, SettingsDep, SlotDep
 from service.schemas import (
     ErrorResponse,
     Health,
@@ -84,42 +85,66 @@ def _check_length(texts: list[str], limit: int) -> None:
 
 @router.post("/translate", response_model=TranslateResponse, responses=_ERRORS)
 async def translate(
-    body: TranslateRequest, engines: EnginesDep, runner: RunnerDep, settings: SettingsDep
+    body: TranslateRequest,
+    response: Response,
+    engines: EnginesDep,
+    runner: RunnerDep,
+    caches: CachesDep,
+    settings: SettingsDep,
 ) -> TranslateResponse:
     """Translate one text or a list of texts into Russian, Kazakh, Chinese or English."""
     texts = body.texts()
     _check_length(texts, settings.max_text_chars)
     started = time.perf_counter()
-    result = await runner.run(
-        engines.translation.translate,
-        texts,
-        target_lang=body.target_lang,
-        source_lang=body.source_lang,
-    )
-    log.info("translate: %d text(s) -> %s by %s", len(texts), body.target_lang, result.models)
-    total_ms = round((time.perf_counter() - started) * 1000, 1)
-    return TranslateResponse.from_result(result, total_ms=total_ms)
+
+    async def run() -> TranslateResponse:
+        result = await runner.run(
+            engines.translation.translate,
+            texts,
+            target_lang=body.target_lang,
+            source_lang=body.source_lang,
+        )
+        log.info("translate: %d text(s) -> %s by %s", len(texts), body.target_lang, result.models)
+        total_ms = round((time.perf_counter() - started) * 1000, 1)
+        return TranslateResponse.from_result(result, total_ms=total_ms)
+
+    key = ResultCache.key("translate", body.model_dump(exclude={"cache"}), engines.fingerprint)
+    out, hit = await caches.translations.get_or_run(key, run, use=body.cache)
+    response.headers["X-Cache"] = "hit" if hit else "miss"
+    return out
 
 
 @router.post("/summarize", response_model=SummarizeResponse, responses=_ERRORS)
 async def summarize(
-    body: SummarizeRequest, engines: EnginesDep, runner: RunnerDep, settings: SettingsDep
+    body: SummarizeRequest,
+    response: Response,
+    engines: EnginesDep,
+    runner: RunnerDep,
+    caches: CachesDep,
+    settings: SettingsDep,
 ) -> SummarizeResponse:
     """Structured summary of a news article: headline, summary, typed key points with evidence."""
     _check_length([body.text], settings.max_text_chars)
-    result = await runner.run(
-        engines.summarizer.summarize,
-        body.text,
-        title=body.title,
-        max_key_points=body.max_key_points,
-        engine=body.engine,
-        source_lang=body.source_lang,
-        target_langs=body.target_langs,
-    )
-    log.info(
-        "summarize: engine %s by %s in %.0f ms",
-        result.engine,
-        result.models,
-        result.timings_ms["total"],
-    )
-    return SummarizeResponse.model_validate(result)
+
+    async def run() -> SummarizeResponse:
+        result = await runner.run(
+            engines.summarizer.summarize,
+            body.text,
+            title=body.title,
+            max_key_points=body.max_key_points,
+            engine=body.engine,
+            source_lang=body.source_lang,
+            target_langs=body.target_langs,
+        )
+        log.info(
+            "summarize: engine %s by %s in %.0f ms",
+            result.engine,
+            result.models,
+            result.timings_ms["total"],
+        )
+        return SummarizeResponse.model_validate(result)
+
+    key = ResultCache.key("summarize", body.model_dump(exclude={"cache"}), engines.fingerprint)
+    out, hit = await caches.summaries.get_or_run(key, run, use=body.cache)
+    response.headers["X-Cache"] = "hit" if hit else "miss"
+    return out

@@ -45,6 +45,11 @@ class TranslateRequest(Strict):
     source_lang: SourceLang = Field(
         "auto", description="Source language code, or auto to detect it per text."
     )
+    cache: bool = Field(
+        True,
+        description="Serve an identical earlier request's result from memory (X-Cache: hit); "
+        "false always runs the models.",
+    )
 
     @field_validator("text")
     @classmethod
@@ -121,6 +126,11 @@ class SummarizeRequest(Strict):
         "auto", description="auto = llm when the profile has one, extractive otherwise."
     )
     source_lang: SourceLang = Field("auto", description="Article language, or auto.")
+    cache: bool = Field(
+        True,
+        description="Serve an identical earlier request's result from memory (X-Cache: hit); "
+        "false always runs the models.",
+    )
 
     @field_validator("text")
     @classmethod
@@ -272,6 +282,7 @@ class ModelOut(Out):
     quality: str
     languages: list[str]
     load_s: float
+    backend: str = Field(description="torch, llamacpp, ctranslate2 or sentence-transformers.")
 
 
 class ModelsOut(BaseModel):

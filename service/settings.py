@@ -17,6 +17,7 @@ from models.config import (
     BatchConfig,
     EngineConfig,
     GenerationOptions,
+    LLMBackend,
     TranslationBackend,
     default_cache_dir,
 )
@@ -56,6 +57,12 @@ class Settings(BaseSettings):
         "micro-batching, else 1.",
     )
     max_queue: int = Field(16, ge=0, description="Requests that may wait; more get 429.")
+    result_cache_entries: int = Field(
+        256,
+        ge=0,
+        description="Finished /summarize and /translate results kept in memory for identical "
+        'requests (0: no cache). A request can bypass it with "cache": false.',
+    )
     retry_after_s: int = Field(5, ge=1, description="Retry-After seconds sent with 429.")
     num_beams: int = Field(1, ge=1, le=8, description="Beam width for seq2seq translation.")
     torch_threads: int | None = Field(None, ge=1, description="torch intra-op threads.")
@@ -78,6 +85,20 @@ class Settings(BaseSettings):
     )
     translation_backend: TranslationBackend = Field(
         "manifest", description="Seq2seq backend: as the manifest says, or forced for all."
+    )
+    llm_backend: LLMBackend = Field(
+        "manifest",
+        description="LLM backend: as the manifest says (llamacpp for the GGUF profiles), or "
+        "forced for the LLM: torch or llamacpp (GGUF files only; CPU).",
+    )
+    llm_context_tokens: int = Field(
+        16384,
+        ge=1024,
+        le=131072,
+        description="llama.cpp KV cells shared by every running row and cached prompt prefix.",
+    )
+    llm_max_sequences: int = Field(
+        64, ge=2, le=256, description="llama.cpp rows (sequences) decoded at once."
     )
     ct2_compute_type: str | None = Field(
         None, description="CTranslate2 compute type; default int8 on CPU, float16 on GPU."

@@ -7,6 +7,8 @@ from typing import TypedDict
 
 from models.engines import Engines
 from models.runtime import InferenceRunner
+from service.cache import ResultCache
+from service.schemas import SummarizeResponse, TranslateResponse
 from service.settings import Settings
 
 
@@ -22,9 +24,18 @@ class EngineSlot:
     error: str | None = None
 
 
+@dataclass
+class Caches:
+    """The result caches of the two model routes (each bounded by RESULT_CACHE_ENTRIES)."""
+
+    summaries: ResultCache[SummarizeResponse]
+    translations: ResultCache[TranslateResponse]
+
+
 class AppState(TypedDict):
     """The lifespan state; Starlette gives each request a shallow copy as ``request.state``."""
 
     settings: Settings
     runner: InferenceRunner
     slot: EngineSlot
+    caches: Caches

@@ -54,7 +54,13 @@ def _post_in_thread(client: TestClient, results: list[Any]) -> threading.Thread:
     def run() -> None:
         results.append(
             client.post(
-                "/translate", json={"text": "Hi there.", "target_lang": "ru", "source_lang": "en"}
+                "/translate",
+                json={
+                    "text": "Hi there.",
+                    "target_lang": "ru",
+                    "source_lang": "en",
+                    "cache": False,
+                },
             )
         )
 
