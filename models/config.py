@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 TranslationBackend = Literal["manifest", "torch", "ctranslate2"]
-LLMBackend = Literal["manifest", "torch", "llamacpp"]
+LLMBackend = Literal["manifest", "torch", "torch-int8", "llamacpp"]
 
 
 def default_cache_dir() -> Path:

@@ -140,7 +140,7 @@ def load_engines(config: EngineConfig, *, embeddings_only: bool = False) -> Engi
         spec = llm_specs[0]
         started = time.perf_counter()
         where = paths[spec.id]
-        llm = _guard(spec, lambda: _load_llm(spec, where, config, device=device, dtype=dtype))
+        llm = _guard(spec, lambda: load_llm(spec, where, config, device=device, dtype=dtype))
         cards.append(_card(spec, device, llm.dtype, started, backend=llm.backend))
         llm.configure_batching(config.llm_batch())
 
@@ -165,7 +165,7 @@ def load_engines(config: EngineConfig, *, embeddings_only: bool = False) -> Engi
     return Engines(manifest.name, reason, detector, translation, summarizer, cards, llm)
 
 
-def _load_llm(
+def load_llm(
     spec: ModelSpec, where: LocalModel, config: EngineConfig, *, device: str, dtype: torch.dtype
 ) -> LLM:
     """The profile's LLM on the backend the manifest names, or ``LLM_BACKEND`` forces.
@@ -185,7 +185,13 @@ def _load_llm(
             threads=config.torch_threads,
         )
         return LlamaCppLLM.load(where.path, gguf_file=where.gguf_file, options=options)
-    return TorchLLM.load(where.path, gguf_file=where.gguf_file, device=device, dtype=dtype)
+    int8 = backend == "torch-int8"
+    if int8 and device.startswith("cuda"):
+        log.info("%s: int8 dynamic quantisation is CPU-only; bfloat16 on %s", spec.id, device)
+        int8 = False
+    return TorchLLM.load(
+        where.path, gguf_file=where.gguf_file, device=device, dtype=dtype, int8=int8
+    )
 
 
 def _load_translator(

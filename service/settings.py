@@ -30,7 +30,7 @@ class Settings(BaseSettings):
 
     host: str = Field("0.0.0.0", description="Interface to bind.")
     port: int = Field(8000, ge=1, le=65535, description="Port to bind.")
-    model_profile: Literal["auto", "offline", "standard", "permissive"] = Field(
+    model_profile: Literal["auto", "offline", "offline-1.5b", "standard", "permissive"] = Field(
         "auto",
         description="Model profile; auto = standard if its weights are at hand, else offline.",
     )

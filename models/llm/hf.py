@@ -8,6 +8,7 @@ shared prefix's KV cache is computed once and copied into every row.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import logging
 import threading
@@ -55,6 +56,7 @@ class TorchLLM(LLM):
     ) -> None:
         super().__init__(tokenizer, device=device)
         self.model = model
+        self._int8 = False
         # Left padding keeps every row's last prompt token at the same position for generate().
         self.tokenizer.padding_side = "left"
         self.grammars = Grammars(tokenizer, int(model.config.vocab_size))
@@ -78,19 +80,50 @@ class TorchLLM(LLM):
         self.scoring_batcher.close()
 
     @classmethod
-    def load(cls, path: str, *, gguf_file: str | None, device: str, dtype: torch.dtype) -> TorchLLM:
-        """Load from a directory (optionally a GGUF file inside it, dequantised). Raises
+    def load(
+        cls,
+        path: str,
+        *,
+        gguf_file: str | None,
+        device: str,
+        dtype: torch.dtype,
+        int8: bool = False,
+    ) -> TorchLLM:
+        """Load from a directory (optionally a GGUF file inside it, dequantised). With
+        ``int8`` (CPU only) every linear layer is then quantised to int8 in place (torch
+        dynamic quantisation: int8 weights, activations quantised per batch). Raises
         ``OSError``."""
         kwargs: dict[str, Any] = {"gguf_file": gguf_file} if gguf_file else {}
         tokenizer = load_tokenizer(path, gguf_file)
         model = AutoModelForCausalLM.from_pretrained(path, dtype=dtype, **kwargs)
         model.to(device)  # type: ignore[arg-type]
         model.eval()
-        return cls(model, tokenizer, device=device)
+        llm = cls(model, tokenizer, device=device)
+        if int8:
+            llm._quantise_int8()
+        return llm
+
+    def _quantise_int8(self) -> None:
+        import gc
+        import warnings
+
+        with warnings.catch_warnings():
+            # torch.ao.quantization is deprecated in favour of torchao, not a dependency here;
+            # it is the quantiser torch 2.13 ships (FBGEMM int8 kernels).
+            warnings.simplefilter("ignore", DeprecationWarning)
+            torch.ao.quantization.quantize_dynamic(
+                self.model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True
+            )
+        self.backend = "torch-int8"
+        self._int8 = True
+        gc.collect()
+        _trim_heap()
 
     @property
     def dtype(self) -> str:
-        """The weights' dtype, e.g. ``float32``."""
+        """The weights' dtype, e.g. ``float32`` (``int8`` after dynamic quantisation)."""
+        if self._int8:
+            return "int8"
         return str(self.model.dtype).removeprefix("torch.")
 
     def _run(self, requests: Sequence[GenerationRequest]) -> list[Generation]:
@@ -205,7 +238,7 @@ class TorchLLM(LLM):
         """Label probabilities for one batch of suffixes after a shared, cached prefix."""
         # Only the label rows of the output projection are needed: computing full-vocabulary
         # logits (150k rows for Qwen) for every position would cost more than the model body.
-        head = self.model.get_output_embeddings().weight[torch.tensor(first, device=self.device)]
+        head = self._label_rows(first)
         body = self.model.base_model
         ids = [self.encode(s) for s in suffixes]
         width = max(len(x) for x in ids)
@@ -229,6 +262,17 @@ class TorchLLM(LLM):
             rows = hidden[torch.arange(len(ids), device=self.device), last]
             probs = (rows @ head.T).float().softmax(-1)
         return [list(map(float, row)) for row in probs.tolist()]
+
+    def _label_rows(self, ids: list[int]) -> torch.Tensor:
+        """The output projection's rows for ``ids`` (dequantised when the layer is int8)."""
+        head = self.model.get_output_embeddings()
+        index = torch.tensor(ids, device=self.device)
+        weight = head.weight
+        if callable(weight):  # a dynamically quantised Linear returns its qint8 weight
+            rows: torch.Tensor = weight()[index].dequantize()
+            return rows
+        plain: torch.Tensor = weight[index]
+        return plain
 
     def _prefix_rows(self, prefix: str, rows: int) -> tuple[Any, list[int]]:
         """A copy of the prefix's KV cache repeated for ``rows`` rows, and the prefix's ids."""
@@ -256,3 +300,14 @@ class TorchLLM(LLM):
                     self._prefixes.pop(next(iter(self._prefixes)))
                 self._prefixes[prefix] = (cache, ids)
             return self._prefixes[prefix]
+
+
+def _trim_heap() -> None:
+    """Give freed float32 weights back to the OS (glibc keeps freed arenas otherwise)."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if name:
+        with contextlib.suppress(OSError, AttributeError):  # not glibc
+            ctypes.CDLL(name).malloc_trim(0)

@@ -116,6 +116,9 @@ class LlamaCppLLM(LLM):
         ctx_params.n_batch = self.options.batch_tokens
         ctx_params.n_ubatch = self.options.batch_tokens
         ctx_params.n_seq_max = n_seq
+        # One logits row per running sequence is all a step reads; llama.cpp's default
+        # (n_batch rows of the 150k vocabulary) would hold 300 MB for nothing.
+        ctx_params.n_outputs_max = n_seq
         ctx_params.n_threads = threads
         ctx_params.n_threads_batch = threads
         ctx_params.kv_unified = True
@@ -128,7 +131,7 @@ class LlamaCppLLM(LLM):
         self._batch = llama_cpp.llama_batch_init(self.options.batch_tokens, 0, 1)
         self.grammars = Grammars(tokenizer, self.n_vocab)
         self._bitmask: Any = None
-        self._file_type = _file_type(model_path)
+        self._file_type = _file_type(self._model.metadata())
         self._cond = threading.Condition()
         self._queue: deque[_Row] = deque()
         self._stopped = False
@@ -455,17 +458,15 @@ class LlamaCppLLM(LLM):
         return np.ctypeslib.as_array(pointer, shape=(self.n_vocab,)).copy()
 
 
-def _file_type(path: str) -> str:
-    """The GGUF's quantisation as llama.cpp names it (``general.file_type``)."""
+def _file_type(metadata: dict[str, str]) -> str:
+    """The GGUF's declared quantisation (``general.file_type``), as llama.cpp names it."""
     try:
         import gguf
 
-        reader = gguf.GGUFReader(path)
-        value = reader.fields["general.file_type"]
-        return str(gguf.LlamaFileType(int(value.parts[value.data[0]][0])).name).removeprefix(
+        return str(gguf.LlamaFileType(int(metadata["general.file_type"])).name).removeprefix(
             "MOSTLY_"
         )
-    except (OSError, KeyError, ValueError, ImportError):
+    except (KeyError, ValueError, ImportError):
         return "gguf"
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -48,6 +49,8 @@ def test_models_report_the_offline_profile(offline: TestClient) -> None:
     llm = next(m for m in body["models"] if m["task"] == "llm")
     assert llm["id"] == "Qwen/Qwen2.5-Coder-0.5B-Instruct-GGUF"
     assert "Demo-level" in llm["quality"]
+    # the offline profile runs the GGUF as it is on llama.cpp
+    assert llm["backend"] == "llamacpp" and llm["dtype"].startswith("Q")
 
 
 def test_seed_has_the_visa_request(seed_summary: dict) -> None:
@@ -127,3 +130,47 @@ def test_translate_endpoint_on_the_llm(offline: TestClient) -> None:
     body = r.json()
     assert [d["lang"] for d in body["detected"]] == ["en", "ru"]
     assert all(_CJK.search(t) for t in body["translations"])
+
+
+# Calibrated label probabilities on the real 4-bit model: llama.cpp's quantised kernels
+# against transformers' dequantised float32 weights. Measured on the 16 dev-set sentences
+# below: largest difference 0.03; the tolerance leaves room for other CPUs' kernels.
+REAL_SCORE_TOLERANCE = 0.06
+DEV_SENTENCES = [
+    "The union called on the government to raise the minimum wage.",
+    "Both countries signed a memorandum on energy cooperation.",
+    "Exports grew by 12 percent to $3.4 billion last year.",
+    "The minister said the reform would take time.",
+    "An earthquake struck the coastal region on Monday.",
+    "The opposition hopes the court will annul the vote.",
+    "Residents asked the council to repair the bridge before winter.",
+    "The two sides agreed to hold the next round of talks in Astana.",
+]
+
+
+def test_llamacpp_scores_match_the_torch_reference_on_the_real_model(offline: TestClient) -> None:
+    import numpy as np
+    import torch
+    from helpers import engines_of
+
+    from models.llm import TorchLLM
+    from models.llm.llamacpp import LlamaCppLLM
+    from models.summary.labels import PointTyper
+
+    engines = engines_of(offline)
+    fast = engines.summarizer.typer
+    assert isinstance(engines.llm, LlamaCppLLM)
+    where = Path(engines.llm.model_path)
+    reference = TorchLLM.load(
+        str(where.parent), gguf_file=where.name, device="cpu", dtype=torch.float32
+    )
+    try:
+        slow = PointTyper(engines.summarizer.embedder, reference, fast.options)
+        got = fast.five_way.probabilities(DEV_SENTENCES)  # type: ignore[union-attr]
+        expected = slow.five_way.probabilities(DEV_SENTENCES)  # type: ignore[union-attr]
+        assert np.abs(got - expected).max() < REAL_SCORE_TOLERANCE
+        yes_fast = fast.llm_request_scores(DEV_SENTENCES)
+        yes_slow = slow.llm_request_scores(DEV_SENTENCES)
+        assert np.abs(yes_fast - yes_slow).max() < REAL_SCORE_TOLERANCE
+    finally:
+        reference.close()
