@@ -68,6 +68,15 @@ class LanguageDetector:
             )
         return Detection(lang, round(float(best.value), 4))
 
+    def identify(self, text: str) -> str:
+        """The likeliest language of ``text`` among those the detector knows, as an ISO 639-1
+        code (a neighbour such as ``uk`` included), or ``unknown``; never raises."""
+        values = self._detector.compute_language_confidence_values(text)
+        if not values or values[0].value <= 0.0:
+            return "unknown"
+        best = values[0].language
+        return _PUBLIC.get(best) or best.iso_code_639_1.name.lower()
+
     def resolve(self, text: str, source_lang: str, *, param: str = "text") -> Detection:
         """The given language (confidence 1.0) or, for ``auto``, the detected one.
 

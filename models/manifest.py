@@ -46,6 +46,9 @@ class ModelSpec:
     # one), so its manifest entry turns this off: one sentence per segment.
     pack_sentences: bool = True
     backend: str = "torch"
+    # What users should know of the model's output in a target language (a warning on
+    # every translation into it), e.g. the offline LLM's Kazakh.
+    target_notes: dict[str, str] = field(default_factory=dict)
 
     @property
     def revision(self) -> str | None:
@@ -144,6 +147,7 @@ def _spec(row: dict[str, Any], base_dir: Path | None) -> ModelSpec:
         segment_tokens=int(row.get("segment_tokens", 128)),
         pack_sentences=_flag(row, "pack_sentences", default=True),
         backend=backend,
+        target_notes={str(k): str(v) for k, v in dict(row.get("target_notes", {})).items()},
     )
 
 

@@ -27,6 +27,12 @@ def _not_blank(value: str) -> str:
     return value
 
 
+class Out(BaseModel):
+    """Response models read the inference layer's dataclasses by attribute name."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
 class Strict(BaseModel):
     """Requests reject unknown fields (a typo should not be silently ignored)."""
 
@@ -70,6 +76,23 @@ class Detected(BaseModel):
     confidence: float = Field(ge=0, le=1)
 
 
+class CheckOut(Out):
+    """One quality check of a translation."""
+
+    name: Literal[
+        "language", "script", "untranslated", "length", "repetition", "foreign_characters"
+    ] = Field(description="What was checked (models/translation/quality.py).")
+    ok: bool
+    detail: str = Field(description="What the check found (empty when nothing to say).")
+
+
+class QualityOut(Out):
+    """Whether a translation passed its checks; a failed check is also a warning."""
+
+    ok: bool
+    checks: list[CheckOut]
+
+
 class TranslateResponse(BaseModel):
     """POST /translate answer; ``translations`` is aligned with the input."""
 
@@ -82,6 +105,12 @@ class TranslateResponse(BaseModel):
     models: list[str] = Field(description="All models used (texts in several languages).")
     segments: int = Field(description="Sentence segments sent to the model.")
     notes: list[str] = Field(description="E.g. texts already in the target language.")
+    quality: list[QualityOut] = Field(
+        description="One per translation, same order: whether it passed its checks."
+    )
+    warnings: list[str] = Field(
+        description="Failed checks, and what is known of the model's output in this language."
+    )
     timings_ms: dict[str, float]
 
     @classmethod
@@ -98,6 +127,8 @@ class TranslateResponse(BaseModel):
             models=list(result.models),
             segments=result.segments,
             notes=list(result.notes),
+            quality=[QualityOut.model_validate(q) for q in result.quality],
+            warnings=list(result.warnings),
             timings_ms={"total": total_ms},
         )
 
@@ -143,12 +174,6 @@ class SummarizeRequest(Strict):
         if len(set(value)) != len(value):
             raise ValueError("target_langs must not repeat a language")
         return value
-
-
-class Out(BaseModel):
-    """Response models read the inference layer's dataclasses by attribute name."""
-
-    model_config = ConfigDict(from_attributes=True)
 
 
 class SpanOut(Out):
@@ -204,6 +229,9 @@ class SummaryTranslationOut(Out):
     headline: str
     summary: str
     key_points: list[str]
+    quality: list[QualityOut] = Field(
+        description="Aligned with [headline, summary, *key_points]: whether each passed its checks."
+    )
 
 
 class SummarizeResponse(Out):

@@ -61,11 +61,16 @@ def translate_summary(
     )
     for target, result in zip(target_langs, results, strict=True):
         t = result.translations
-        out.append(SummaryTranslation(target, t[0], t[1], tuple(t[2:])))
+        out.append(SummaryTranslation(target, t[0], t[1], tuple(t[2:]), result.quality))
         models += [m for m in result.models if m not in models]
         warnings += [
             f"translation {target}: the {labels[i]} reached the model's output limit; "
             "its translation may be incomplete"
             for i in result.incomplete
         ]
+        for i, quality in enumerate(result.quality):
+            if not quality.ok:
+                failed = ", ".join(c.name for c in quality.failed)
+                warnings.append(f"translation {target}: the {labels[i]} failed checks: {failed}")
+        warnings += [f"translation {target}: {note}" for note in result.advisories]
     return SummaryTranslations(tuple(out), tuple(models), tuple(warnings))

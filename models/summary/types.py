@@ -12,6 +12,7 @@ from models.languages import LangCode
 from models.spans import Span
 from models.text.datelines import Dateline
 from models.text.figures import Figure
+from models.translation.quality import Quality
 
 PointType = Literal["request", "agreement", "statement", "event", "figure"]
 # "request" comes first: the type-probability rows and ``llm_type`` rely on its column being 0.
@@ -39,6 +40,8 @@ class SummaryTranslation:
     headline: str
     summary: str
     key_points: tuple[str, ...]
+    # Aligned with (headline, summary, *key_points): whether each passed its checks.
+    quality: tuple[Quality, ...] = ()
 
 
 @dataclass(frozen=True)

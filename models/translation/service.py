@@ -20,6 +20,7 @@ from models.errors import GenerationFailed, ModelUnavailable, UnsupportedLanguag
 from models.langdetect import Detection, LanguageDetector
 from models.languages import SUPPORTED, LangCode
 from models.text.segmentation import Document, plan, render, sentence_joiner
+from models.translation.quality import Quality, QualityChecker
 from models.translation.types import SegmentTranslator, Translation, TranslationResult
 
 # Longest run without a space (outside CJK text) that is sent to a model; longer ones are not
@@ -54,6 +55,7 @@ class TranslationService:
     ) -> None:
         self.translators = list(translators)
         self.detector = detector
+        self.checker = QualityChecker(detector)
         config = batching or BatchConfig(enabled=False, max_batch_size=16)
         # One batcher per model: segments of concurrent requests for the same language pair
         # share generate() calls.
@@ -145,7 +147,18 @@ class TranslationService:
                 job.outputs[n] = output
         for run in runs:
             run.finish()
+            run.check(self.checker, self._target_notes(run))
         return [run.result() for run in runs]
+
+    def _target_notes(self, run: _Run) -> list[str]:
+        """What the manifest says about the models' output in the run's target language."""
+        notes = []
+        for model_id in run.models:
+            translator = next(t for t in self.translators if t.spec.id == model_id)
+            note = translator.spec.target_notes.get(run.target)
+            if note:
+                notes.append(f"{model_id}: {note}")
+        return notes
 
     def _run_items(
         self, translator: SegmentTranslator, items: list[tuple[_Job, int, str]]
@@ -194,6 +207,9 @@ class _Run:
     models: list[str] = field(default_factory=list)
     jobs: list[_Job] = field(default_factory=list)
     incomplete: list[int] = field(default_factory=list)
+    quality: list[Quality] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    advisories: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.translations = [""] * len(self.texts)
@@ -214,6 +230,19 @@ class _Run:
                 job.document, [o.text for o in outputs], joiner=sentence_joiner(self.target)
             )
 
+    def check(self, checker: QualityChecker, target_notes: list[str]) -> None:
+        """Run the quality checks on every translation; a failure becomes a warning."""
+        self.quality = [
+            checker.check(text, out, source_lang=det.lang, target_lang=self.target)
+            for text, out, det in zip(self.texts, self.translations, self.detections, strict=True)
+        ]
+        for i, quality in enumerate(self.quality):
+            if not quality.ok:
+                failed = "; ".join(f"{c.name} ({c.detail})" for c in quality.failed)
+                self.warnings.append(f"{_label(i, len(self.texts))} failed checks: {failed}")
+        self.advisories = target_notes
+        self.warnings += target_notes
+
     def result(self) -> TranslationResult:
         """The job's result."""
         return TranslationResult(
@@ -224,6 +253,9 @@ class _Run:
             segments=sum(len(job.document.segments) for job in self.jobs),
             incomplete=tuple(sorted(self.incomplete)),
             notes=tuple(self.notes),
+            quality=tuple(self.quality),
+            warnings=tuple(self.warnings),
+            advisories=tuple(self.advisories),
         )
 
 

@@ -8,6 +8,7 @@ from typing import Protocol
 from models.langdetect import Detection
 from models.languages import LangCode
 from models.manifest import ModelSpec
+from models.translation.quality import Quality
 
 
 @dataclass(frozen=True)
@@ -56,3 +57,9 @@ class TranslationResult:
     segments: int
     incomplete: tuple[int, ...] = ()
     notes: tuple[str, ...] = ()
+    # One per translation: whether it passed the checks of models/translation/quality.py.
+    quality: tuple[Quality, ...] = ()
+    # A failed check, or what the manifest says of a model's output in the target language.
+    warnings: tuple[str, ...] = ()
+    # The latter alone (manifest ``target_notes`` of the models used).
+    advisories: tuple[str, ...] = ()

@@ -160,3 +160,21 @@ def test_malformed_json_and_wrong_content_type(client: TestClient) -> None:
         "/translate", json={"text": "Still here.", "target_lang": "ru", "source_lang": "en"}
     )
     assert r.status_code == 200
+
+
+def test_every_translation_says_whether_it_passed_its_checks(client: TestClient) -> None:
+    texts = ["The ministry published the report on Monday.", "Trade grew by five percent."]
+    r = client.post("/translate", json={"text": texts, "target_lang": "ru", "source_lang": "en"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert len(body["quality"]) == len(body["translations"]) == 2
+    names = {"language", "script", "untranslated", "length", "repetition", "foreign_characters"}
+    for quality in body["quality"]:
+        assert {c["name"] for c in quality["checks"]} == names
+        assert quality["ok"] == all(c["ok"] for c in quality["checks"])
+    # the tiny random models write nonsense: it is reported, never a silent success
+    failed = [i for i, q in enumerate(body["quality"]) if not q["ok"]]
+    assert failed
+    assert all(
+        any(w.startswith(f"text[{i}] failed checks") for w in body["warnings"]) for i in failed
+    )
