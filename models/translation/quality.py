@@ -92,7 +92,11 @@ class QualityChecker:
         return Quality(all(c.ok for c in checks), checks)
 
     def check_many(
-        self, sources: Sequence[str], outputs: Sequence[str], *, source_langs: Sequence[str],
+        self,
+        sources: Sequence[str],
+        outputs: Sequence[str],
+        *,
+        source_langs: Sequence[str],
         target_lang: str,
     ) -> list[Quality]:
         """``check`` for aligned lists."""
@@ -137,9 +141,7 @@ def _names(source: str) -> set[str]:
         start = m.start()
         before = source[:start].rstrip()
         sentence_start = n == 0 or before.endswith((".", "!", "?", ":", '"', "“", "«"))
-        if word.isupper() and len(word) > 1:
-            names.add(word)
-        elif word[:1].isupper() and not sentence_start:
+        if (word.isupper() and len(word) > 1) or (word[:1].isupper() and not sentence_start):
             names.add(word)
     return names
 
@@ -184,20 +186,21 @@ def _length(source: str, output: str, source_lang: str, target_lang: str) -> Che
     ratio = len(output.strip()) / len(source.strip())
     if low <= ratio <= high:
         return Check("length", True)
-    return Check("length", False, f"{ratio:.2f} times the source's length (expected "
-                                  f"{low}-{high})")
+    return Check("length", False, f"{ratio:.2f} times the source's length (expected {low}-{high})")
 
 
 def _repetition(output: str, target_lang: str) -> Check:
-    units = list(output.replace(" ", "")) if target_lang == "zh" else _WORD.findall(
-        output.casefold()
+    units = (
+        list(output.replace(" ", "")) if target_lang == "zh" else _WORD.findall(output.casefold())
     )
     n = 4 if target_lang == "zh" else 3
     grams = Counter(tuple(units[i : i + n]) for i in range(len(units) - n + 1))
     worst = max(grams.values(), default=0)
     if worst >= 3:
-        phrase = "".join(grams.most_common(1)[0][0]) if target_lang == "zh" else " ".join(
-            grams.most_common(1)[0][0]
+        phrase = (
+            "".join(grams.most_common(1)[0][0])
+            if target_lang == "zh"
+            else " ".join(grams.most_common(1)[0][0])
         )
         return Check("repetition", False, f"{phrase!r} repeats {worst} times")
     runs = re.search(r"(\b\w+\b)(?:\W+\1\b){3,}", output, re.IGNORECASE)
