@@ -21,6 +21,7 @@ from models.config import (
     TranslationBackend,
     default_cache_dir,
 )
+from service.store import parse_store_url
 
 
 class Settings(BaseSettings):
@@ -46,6 +47,11 @@ class Settings(BaseSettings):
     cache_dir: Path = Field(
         default_factory=default_cache_dir,
         description="Where assembled registry weights (GGUF) are kept.",
+    )
+    store_url: str = Field(
+        "sqlite:///data/news-service.db",
+        description="Where API keys, usage counters, glossaries and jobs are kept: "
+        "sqlite:///PATH (embedded, one replica) or redis://HOST:PORT/DB (shared by replicas).",
     )
     hf_hub_offline: bool = Field(False, description="Never contact the Hugging Face hub.")
     max_text_chars: int = Field(100_000, ge=1, description="Longest text accepted (413 above).")
@@ -110,6 +116,7 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _derived_defaults(self) -> Self:
+        parse_store_url(self.store_url)  # a bad URL fails here, not at the first request
         # With micro-batching, request threads mostly wait for their batches, so as many may
         # be in flight as fit in one batch; without it, one request at a time owns the model.
         if self.inference_workers == 0:
