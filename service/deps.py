@@ -9,8 +9,10 @@ from fastapi import Depends, Request
 from models.engines import Engines
 from models.errors import ModelUnavailable
 from models.runtime import InferenceRunner
+from service.quotas import Limiter
 from service.settings import Settings
 from service.state import AppState, Caches, EngineSlot
+from service.store.keys import KeyStore
 
 
 def app_state(request: Request) -> AppState:
@@ -47,8 +49,20 @@ def get_caches(request: Request) -> Caches:
     return app_state(request)["caches"]
 
 
+def get_key_store(request: Request) -> KeyStore:
+    """The store of API keys and usage counters (STORE_URL)."""
+    return app_state(request)["keys"]
+
+
+def get_limiter(request: Request) -> Limiter:
+    """Rate limits and character quotas."""
+    return app_state(request)["limiter"]
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SlotDep = Annotated[EngineSlot, Depends(get_slot)]
 EnginesDep = Annotated[Engines, Depends(get_engines)]
 RunnerDep = Annotated[InferenceRunner, Depends(get_runner)]
 CachesDep = Annotated[Caches, Depends(get_caches)]
+KeyStoreDep = Annotated[KeyStore, Depends(get_key_store)]
+LimiterDep = Annotated[Limiter, Depends(get_limiter)]

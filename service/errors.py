@@ -33,6 +33,58 @@ _STATUS: list[tuple[type[InferenceError], int, str]] = [
 ]
 
 
+class AccessDenied(Exception):
+    """A request refused for who sent it or how much they sent: a bad key, a rate, a quota.
+
+    Raised by ``service.auth`` and ``service.quotas``; each subclass has its status and type.
+    """
+
+    status = 401
+    kind = "access_denied"
+
+    def __init__(
+        self, message: str, *, param: str | None = None, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.param = param
+        self.headers = headers
+
+
+class MissingApiKey(AccessDenied):
+    """401: keys are required and the request has none."""
+
+    kind = "missing_api_key"
+
+
+class InvalidApiKey(AccessDenied):
+    """401: the key is not one the store knows."""
+
+    kind = "invalid_api_key"
+
+
+class RevokedApiKey(AccessDenied):
+    """403: the key is known but revoked."""
+
+    status = 403
+    kind = "revoked_api_key"
+
+
+class RateLimited(AccessDenied):
+    """429 with Retry-After: the caller's request rate is used up for now."""
+
+    status = 429
+    kind = "rate_limited"
+
+
+class QuotaExceeded(AccessDenied):
+    """456 (DeepL's status): the character quota of the period is used up; waiting seconds
+    will not help, unlike a 429."""
+
+    status = 456
+    kind = "quota_exceeded"
+
+
 def envelope(
     status: int,
     kind: str,
@@ -56,6 +108,11 @@ async def _inference_error(request: Request, exc: Exception) -> JSONResponse:
                 log.warning("%s on %s: %s", kind, request.url.path, exc.message)
             return envelope(status, kind, exc.message, exc.param, headers)
     raise AssertionError("unreachable: InferenceError is last in _STATUS")
+
+
+async def _access_denied(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AccessDenied)
+    return envelope(exc.status, exc.kind, exc.message, exc.param, exc.headers)
 
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
@@ -98,6 +155,7 @@ def _param(loc: Sequence[object]) -> str | None:
 def register(app: FastAPI) -> None:
     """Install every exception handler on ``app``."""
     app.add_exception_handler(InferenceError, _inference_error)
+    app.add_exception_handler(AccessDenied, _access_denied)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)

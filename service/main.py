@@ -20,10 +20,14 @@ from models.errors import ModelUnavailable
 from models.manifest import ManifestError
 from models.runtime import InferenceRunner
 from service import errors
+from service.auth import declare_security
 from service.cache import ResultCache
+from service.quotas import Limiter
 from service.routes import router
 from service.settings import Settings
 from service.state import AppState, Caches, EngineSlot
+from service.store.keys import open_key_store
+from service.usage import router as usage_router
 
 log = logging.getLogger("service")
 Loader = Callable[[EngineConfig], Engines]
@@ -45,6 +49,13 @@ def create_app(settings: Settings | None = None, *, loader: Loader = load_engine
             retry_after_s=settings.retry_after_s,
         )
         config = settings.engine_config()
+        keys = open_key_store(settings.store_url)
+        limiter = Limiter(
+            keys,
+            storage_url=settings.rate_limit_storage_url,
+            default_rate=settings.rate_limit_default,
+            per_ip_rate=settings.rate_limit_per_ip,
+        )
 
         async def load() -> None:
             try:
@@ -70,7 +81,14 @@ def create_app(settings: Settings | None = None, *, loader: Loader = load_engine
         try:
             entries = settings.result_cache_entries
             caches = Caches(ResultCache(entries), ResultCache(entries))
-            yield {"settings": settings, "runner": runner, "slot": slot, "caches": caches}
+            yield {
+                "settings": settings,
+                "runner": runner,
+                "slot": slot,
+                "caches": caches,
+                "keys": keys,
+                "limiter": limiter,
+            }
         finally:
             if task is not None and not task.done():
                 task.cancel()
@@ -78,6 +96,7 @@ def create_app(settings: Settings | None = None, *, loader: Loader = load_engine
             if slot.engines is not None:
                 slot.engines.close()
             slot.engines = None
+            keys.close()
 
     app = FastAPI(
         title="News summarisation and translation",
@@ -112,6 +131,9 @@ def create_app(settings: Settings | None = None, *, loader: Loader = load_engine
         return await call_next(request)
 
     app.include_router(router)
+    app.include_router(usage_router)
+    if settings.api_keys_required:
+        declare_security(app)
     return app
 
 

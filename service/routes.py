@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 
 from models.errors import InputTooLong
 from models.languages import NAMES, SUPPORTED
+from service.auth import MeterDep
 from service.cache import ResultCache
 from service.deps import CachesDep, EnginesDep, RunnerDep, SettingsDep, SlotDep
 from service.schemas import (
@@ -28,7 +29,7 @@ from service.schemas import (
 router = APIRouter()
 log = logging.getLogger("service.requests")
 _ERRORS: dict[int | str, dict[str, object]] = {
-    code: {"model": ErrorResponse} for code in (413, 415, 422, 429, 500, 502, 503)
+    code: {"model": ErrorResponse} for code in (401, 403, 413, 415, 422, 429, 456, 500, 502, 503)
 }
 
 
@@ -86,6 +87,7 @@ def _check_length(texts: list[str], limit: int) -> None:
 @router.post("/translate", response_model=TranslateResponse, responses=_ERRORS)
 async def translate(
     body: TranslateRequest,
+    meter: MeterDep,
     response: Response,
     engines: EnginesDep,
     runner: RunnerDep,
@@ -95,6 +97,7 @@ async def translate(
     """Translate one text or a list of texts into Russian, Kazakh, Chinese or English."""
     texts = body.texts()
     _check_length(texts, settings.max_text_chars)
+    await meter.charge(sum(len(t) for t in texts))
     started = time.perf_counter()
 
     async def run() -> TranslateResponse:
@@ -117,6 +120,7 @@ async def translate(
 @router.post("/summarize", response_model=SummarizeResponse, responses=_ERRORS)
 async def summarize(
     body: SummarizeRequest,
+    meter: MeterDep,
     response: Response,
     engines: EnginesDep,
     runner: RunnerDep,
@@ -125,6 +129,9 @@ async def summarize(
 ) -> SummarizeResponse:
     """Structured summary of a news article: headline, summary, typed key points with evidence."""
     _check_length([body.text], settings.max_text_chars)
+    # The article (and title) the caller sent, as DeepL counts source characters; asking for
+    # translations of the summary does not multiply it.
+    await meter.charge(len(body.text) + len(body.title or ""))
 
     async def run() -> SummarizeResponse:
         result = await runner.run(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from importlib import resources
 from typing import Annotated, Any, Literal
 
@@ -319,3 +320,16 @@ class ModelsOut(BaseModel):
     profile: str
     reason: str
     models: list[ModelOut]
+
+
+class UsageOut(BaseModel):
+    """GET /usage: DeepL's ``/v2/usage`` shape, plus the period it counts."""
+
+    character_count: int = Field(description="Characters charged in the current period.")
+    character_limit: int = Field(
+        description="The period's character quota; 1000000000000 (DeepL's figure) for none."
+    )
+    period: Literal["day", "month"] = Field(description="The quota period (UTC calendar).")
+    period_start: datetime = Field(description="When the current period began (UTC).")
+    period_end: datetime = Field(description="When it ends and the count restarts (UTC).")
+    key_id: str | None = Field(description="The key counted; null for anonymous callers.")

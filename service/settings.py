@@ -22,6 +22,7 @@ from models.config import (
     default_cache_dir,
 )
 from service.store import parse_store_url
+from service.store.keys import check_limits_storage, parse_rate
 
 
 class Settings(BaseSettings):
@@ -52,6 +53,26 @@ class Settings(BaseSettings):
         "sqlite:///data/news-service.db",
         description="Where API keys, usage counters, glossaries and jobs are kept: "
         "sqlite:///PATH (embedded, one replica) or redis://HOST:PORT/DB (shared by replicas).",
+    )
+    api_keys_required: bool = Field(
+        False,
+        description="Require an API key (Authorization: Bearer, X-API-Key or DeepL-Auth-Key): "
+        "401 without a known one, 403 for a revoked one. Off: any key or none is accepted.",
+    )
+    rate_limit_default: str | None = Field(
+        None,
+        description="Request rate for keys created without their own, e.g. 60/minute "
+        "(limits notation); unset: no limit for those keys.",
+    )
+    rate_limit_per_ip: str | None = Field(
+        None,
+        description="Request rate per client IP for callers without a known key, e.g. "
+        "30/minute; unset (the default): no limit.",
+    )
+    rate_limit_storage_url: str = Field(
+        "memory://",
+        description="Where rate-limit windows are counted (limits storage URI): memory:// "
+        "(this process) or redis://HOST:PORT/DB (shared by replicas).",
     )
     hf_hub_offline: bool = Field(False, description="Never contact the Hugging Face hub.")
     max_text_chars: int = Field(100_000, ge=1, description="Longest text accepted (413 above).")
@@ -117,6 +138,10 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _derived_defaults(self) -> Self:
         parse_store_url(self.store_url)  # a bad URL fails here, not at the first request
+        for rate in (self.rate_limit_default, self.rate_limit_per_ip):
+            if rate is not None:
+                parse_rate(rate)
+        check_limits_storage(self.rate_limit_storage_url)
         # With micro-batching, request threads mostly wait for their batches, so as many may
         # be in flight as fit in one batch; without it, one request at a time owns the model.
         if self.inference_workers == 0:

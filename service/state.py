@@ -8,8 +8,10 @@ from typing import TypedDict
 from models.engines import Engines
 from models.runtime import InferenceRunner
 from service.cache import ResultCache
+from service.quotas import Limiter
 from service.schemas import SummarizeResponse, TranslateResponse
 from service.settings import Settings
+from service.store.keys import KeyStore
 
 
 @dataclass
@@ -39,3 +41,5 @@ class AppState(TypedDict):
     runner: InferenceRunner
     slot: EngineSlot
     caches: Caches
+    keys: KeyStore
+    limiter: Limiter

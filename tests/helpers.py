@@ -5,11 +5,13 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
 
+from models.config import EngineConfig
 from models.engines import Engines
 from models.manifest import ModelSpec
 from models.runtime import InferenceRunner
@@ -79,3 +81,23 @@ def join_all(threads: Iterable[threading.Thread], *, timeout_s: float) -> None:
     for thread in threads:
         thread.join(max(0.0, deadline - time.monotonic()))
         assert not thread.is_alive(), f"{thread.name} still running after {timeout_s} s"
+
+
+class _KeptOpen(Engines):
+    """Engines shared by several apps in one test: closing one app must not close them."""
+
+    def close(self) -> None:
+        """Left to the app that loaded them."""
+
+
+def reuse_engines(client: TestClient) -> Callable[[EngineConfig], Engines]:
+    """A ``create_app`` loader that hands out ``client``'s loaded engines instead of loading
+    again (seconds per app on 2 cores), for tests that build several apps."""
+    engines = engines_of(client)
+    kept = _KeptOpen(**{f.name: getattr(engines, f.name) for f in fields(engines)})
+    return lambda _config: kept
+
+
+def translate_body(text: str | list[str] = "Hello world.") -> dict[str, Any]:
+    """A /translate body with the source language given (no detection on a short text)."""
+    return {"text": text, "target_lang": "ru", "source_lang": "en"}
