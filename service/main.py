@@ -56,6 +56,7 @@ def create_app(settings: Settings | None = None, *, loader: Loader = load_engine
             default_rate=settings.rate_limit_default,
             per_ip_rate=settings.rate_limit_per_ip,
         )
+        await limiter.check()
 
         async def load() -> None:
             try:

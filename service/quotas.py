@@ -75,6 +75,7 @@ class Limiter:
         per_ip_rate: str | None = None,
     ) -> None:
         self.store = store
+        self.storage_url = storage_url
         # The async Redis storage defaults to coredis; redis-py is the client already here.
         options: dict[str, str] = (
             {} if storage_url.startswith("memory") else {"implementation": "redispy"}
@@ -84,6 +85,12 @@ class Limiter:
         self._strategy = MovingWindowRateLimiter(self.storage)
         self._default = parse(default_rate) if default_rate else None
         self._per_ip = parse(per_ip_rate) if per_ip_rate else None
+
+    async def check(self) -> None:
+        """Raise ``RuntimeError`` if the rate storage does not answer (an unreachable Redis
+        fails start-up, not the first request)."""
+        if not await self.storage.check():
+            raise RuntimeError(f"RATE_LIMIT_STORAGE_URL {self.storage_url!r} does not answer")
 
     def rate_for(self, caller: Caller) -> tuple[RateLimitItem | None, tuple[str, ...]]:
         """The rate that applies to ``caller`` and the identifiers it is counted under."""

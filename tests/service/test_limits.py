@@ -4,14 +4,17 @@ both shared by two app replicas through a real redis-server."""
 from __future__ import annotations
 
 import dataclasses
+import socket
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 from fastapi.testclient import TestClient
 from helpers import assert_error, reuse_engines, translate_body
+from pydantic import ValidationError
 from redis_server import needs_redis, redis_server
 
 from models.engines import Engines
@@ -215,3 +218,31 @@ def test_two_replicas_share_keys_rates_and_quotas_through_redis(
         assert_error(anonymous, 401, "missing_api_key")
         store.close()
 
+
+def test_bad_rates_and_storage_urls_fail_when_settings_are_built() -> None:
+    with pytest.raises(ValidationError, match="rate 'sixty'"):
+        Settings(rate_limit_default="sixty")
+    with pytest.raises(ValidationError, match="rate '1/fortnight'"):
+        Settings(rate_limit_per_ip="1/fortnight")
+    with pytest.raises(ValidationError, match="RATE_LIMIT_STORAGE_URL 'memcache'"):
+        Settings(rate_limit_storage_url="memcache")
+    assert Settings(rate_limit_per_ip="30/minute").rate_limit_per_ip == "30/minute"
+
+
+def test_an_unreachable_redis_fails_start_up(
+    client: TestClient, tiny_settings: Settings, store_url: str
+) -> None:
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        dead = f"redis://127.0.0.1:{sock.getsockname()[1]}/0"
+    loader = reuse_engines(client)
+    limiter_down = tiny_settings.model_copy(
+        update={"store_url": store_url, "rate_limit_storage_url": dead}
+    )
+    app = create_app(limiter_down, loader=loader)
+    with pytest.raises(RuntimeError, match="does not answer"), TestClient(app):
+        pass
+    store_down = tiny_settings.model_copy(update={"store_url": dead})
+    app = create_app(store_down, loader=loader)
+    with pytest.raises(redis.ConnectionError), TestClient(app):
+        pass
