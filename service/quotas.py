@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, cast
 
 from limits import RateLimitItem, parse
 from limits.aio.storage import Storage
-from limits.aio.strategies import MovingWindowRateLimiter
+from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from limits.storage import storage_from_string
 
 from service.errors import QuotaExceeded, RateLimited
@@ -81,8 +81,10 @@ class Limiter:
             {} if storage_url.startswith("memory") else {"implementation": "redispy"}
         )
         self.storage = cast("Storage", storage_from_string(f"async+{storage_url}", **options))
-        # A moving window: a burst at the edge of a fixed window cannot double the rate.
-        self._strategy = MovingWindowRateLimiter(self.storage)
+        # A sliding window counter: unlike a fixed window, a burst at a window's edge cannot
+        # double the rate, and unlike a moving window it keeps two counters per caller, not
+        # one timestamp per request (100,000 of them for a 100000/hour key).
+        self._strategy = SlidingWindowCounterRateLimiter(self.storage)
         self._default = parse(default_rate) if default_rate else None
         self._per_ip = parse(per_ip_rate) if per_ip_rate else None
 

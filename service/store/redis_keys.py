@@ -72,7 +72,6 @@ class RedisKeyStore:
             "id": key.id,
             "name": name,
             "created": key.created.isoformat(),
-            "revoked": "",
             "rate_limit": rate_limit or "",
             "char_quota": "" if char_quota is None else str(char_quota),
             "quota_period": quota_period,
@@ -105,9 +104,8 @@ class RedisKeyStore:
         name = f"api_keys:key:{key_id}"
         if not self._redis.exists(name):
             return None
-        # HSETNX would keep a first empty value; the record always has the field, so compare.
-        if not self._redis.hget(name, "revoked"):
-            self._redis.hset(name, "revoked", now_utc().isoformat())
+        # The field is absent until revoked, so HSETNX keeps the first time, atomically.
+        self._redis.hsetnx(name, "revoked", now_utc().isoformat())
         return self.get(key_id)
 
     def charge(self, account: str, period: str, chars: int, *, limit: int | None) -> Charge:
