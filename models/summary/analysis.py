@@ -19,6 +19,7 @@ from models.embeddings import Embedder
 from models.errors import GenerationFailed
 from models.languages import LangCode
 from models.spans import Span
+from models.summary.acts import Act, SpeechActs
 from models.summary.types import Article, Sentence
 from models.text.datelines import find_dateline
 from models.text.figures import Figure, find_figures
@@ -34,6 +35,7 @@ def analyse(
     lang: LangCode,
     embedder: Embedder,
     options: SummarizerOptions,
+    acts: SpeechActs | None = None,
 ) -> Article:
     """The analysed article. Raises ``GenerationFailed`` when it has no sentences."""
     dateline = find_dateline(text)
@@ -47,6 +49,12 @@ def analyse(
     figures = tuple(f for f in find_figures(text) if f.span.start >= body_start)
     vectors = embedder.encode([s.span.text for s in sentences])
     eligible = tuple(s.index for s in sentences if is_content(s.span.text)) or (0,)
+    decided: tuple[Act | None, ...] = ()
+    if acts is not None:
+        texts = [sentences[i].span.text for i in eligible]
+        found = iter(acts.detect(texts, lang, vectors[list(eligible)]))
+        chosen = set(eligible)
+        decided = tuple(next(found) if s.index in chosen else None for s in sentences)
     return Article(
         text=text,
         title=title,
@@ -59,6 +67,7 @@ def analyse(
         point_scores=rank(vectors, options.keypoint_position_weight),
         figures=figures,
         eligible=eligible,
+        acts=decided,
     )
 
 

@@ -50,7 +50,9 @@ class ExtractiveEngine:
     def draft(self, article: Article, max_key_points: int) -> Draft:
         """Key points, summary and headline taken from the article's own sentences."""
         clock = time.perf_counter()
-        types = self.typer.by_example(article.vectors, article.sentences, article.figures)
+        types = self.typer.by_example(
+            article.vectors, article.sentences, article.figures, article.acts
+        )
         # The likeliest request and the most important amount are always listed.
         requests = [i for i in article.eligible if types[i][0] == "request"]
         confidence = [p for _, p in types]
@@ -69,8 +71,8 @@ class ExtractiveEngine:
             KeyPoint(
                 text=article.sentences[i].span.text,
                 type=types[i][0],
-                actor=None,
-                target=None,
+                actor=_party(article, i, "actor"),
+                target=_party(article, i, "target"),
                 evidence=(article.sentences[i].span,),
                 confidence=round(types[i][1], 3),
             )
@@ -86,6 +88,14 @@ class ExtractiveEngine:
             models=(self.model_id,),
             timings_ms={"extractive": ms_since(clock)},
         )
+
+
+def _party(article: Article, index: int, role: str) -> str | None:
+    """The actor or target the speech-act cue named for a request or agreement sentence."""
+    act = article.acts[index] if article.acts else None
+    if act is None or not (act.request or act.agreement):
+        return None
+    return act.actor if role == "actor" else act.target
 
 
 def ms_since(start: float) -> float:

@@ -19,6 +19,7 @@ from models.config import SummarizerOptions
 from models.embeddings import Embedder
 from models.llm import LLM, FewShotLabels
 from models.spans import Span
+from models.summary.acts import Act
 from models.summary.analysis import has_amount
 from models.summary.requests import ExampleRequestClassifier, LLMRequestClassifier
 from models.summary.types import POINT_TYPES, PointType, Sentence
@@ -26,6 +27,8 @@ from models.text.figures import Figure, find_figures
 
 # Below this cosine to its nearest few-shot example a sentence is a plain statement.
 _NEAREST_MIN = 0.3
+# The types the speech-act model decides where it is loaded.
+_ACT_TYPES = ("request", "agreement")
 
 
 class PointTyper:
@@ -53,20 +56,35 @@ class PointTyper:
         )
 
     def by_example(
-        self, vectors: np.ndarray, sentences: Sequence[Sentence], figures: Sequence[Figure]
+        self,
+        vectors: np.ndarray,
+        sentences: Sequence[Sentence],
+        figures: Sequence[Figure],
+        acts: Sequence[Act | None] = (),
     ) -> list[tuple[PointType, float]]:
-        """The extractive engine's type and confidence for each sentence (no LLM)."""
+        """The extractive engine's type and confidence for each sentence (no LLM).
+
+        Where the speech-act model decided a sentence (``acts``), it alone says request or
+        agreement; the nearest example then only chooses among the other types.
+        """
         p_request = self.requests_by_example.probabilities(vectors)
         sims = vectors @ self._shot_vectors.T
         out: list[tuple[PointType, float]] = []
         for s in sentences:
+            act = acts[s.index] if acts else None
+            if act is not None and (act.request or act.agreement):
+                kind: PointType = "request" if act.request else "agreement"
+                out.append((kind, act.p_request if act.request else act.p_agreement))
+                continue
             p = float(p_request[s.index])
-            if p >= self.options.request_threshold:
+            if not acts and p >= self.options.request_threshold:
                 out.append(("request", p))
                 continue
             row = sims[s.index]
             best = int(row.argmax())
             label = self._shot_labels[best] if row[best] >= _NEAREST_MIN else "statement"
+            if acts and label in _ACT_TYPES:
+                label = "statement"
             out.append((figure_override(label, s.span, figures), float(max(row[best], 0.0))))
         return out
 
@@ -81,6 +99,7 @@ class PointTyper:
         *,
         request_scores: np.ndarray | None = None,
         vectors: np.ndarray | None = None,
+        acts: Sequence[Act] | None = None,
     ) -> np.ndarray:
         """Type probabilities per sentence from the LLM (rows sum to 1; columns POINT_TYPES).
 
@@ -92,9 +111,15 @@ class PointTyper:
         ``request_scores`` (the LLM detector's outputs) and ``vectors`` (the sentences'
         embeddings) may be passed where the caller already has them. Raises ``ValueError``
         when no LLM is loaded.
+
+        With ``acts`` (the speech-act model's decisions, one per text) those decide request
+        and agreement instead, and the LLM's five-way label chooses among the other types:
+        on the labelled dev set the speech-act model is the more precise (README).
         """
         if self.five_way is None or self.requests_by_llm is None or self.llm is None:
             raise ValueError("LLM typing needs the profile's LLM")
+        if acts is not None:
+            return self._with_acts(texts, acts)
         if vectors is None:
             vectors = self.embedder.encode(list(texts))
         by_example = self.requests_by_example.probabilities(vectors)
@@ -119,6 +144,24 @@ class PointTyper:
         rest = five_way[:, 1:]
         rest = rest / np.maximum(rest.sum(axis=1, keepdims=True), 1e-9)
         return np.column_stack([p_request, rest * (1 - p_request)[:, None]])
+
+    def _with_acts(self, texts: Sequence[str], acts: Sequence[Act]) -> np.ndarray:
+        assert self.five_way is not None and self.llm is not None
+        five_way = self.five_way.calibrate(self.llm.score_many([self.five_way.job(texts)])[0])
+        agreement = POINT_TYPES.index("agreement")
+        out = np.zeros_like(five_way)
+        for row, act in enumerate(acts):
+            # A decided row holds the model's probability alone, so ``llm_type`` reads the
+            # type and the priority bonus scales with the confidence.
+            if act.request:
+                out[row, 0] = act.p_request
+            elif act.agreement:
+                out[row, agreement] = act.p_agreement
+            else:
+                rest = five_way[row].copy()
+                rest[[0, agreement]] = 0.0
+                out[row] = rest / max(float(rest.sum()), 1e-9)
+        return out
 
     def llm_request_scores(self, texts: Sequence[str]) -> np.ndarray:
         """The LLM request detector's calibrated P(request) alone. Raises ``ValueError``."""

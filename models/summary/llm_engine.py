@@ -122,8 +122,11 @@ class LLMEngine:
         eligible = list(article.eligible)
         probs = np.zeros((len(article.sentences), len(POINT_TYPES)))
         probs[:, POINT_TYPES.index("statement")] = 1.0
+        decided = [article.acts[i] for i in eligible] if article.acts else None
         probs[eligible] = self.typer.probabilities(
-            [article.sentences[i].span.text for i in eligible], vectors=article.vectors[eligible]
+            [article.sentences[i].span.text for i in eligible],
+            vectors=article.vectors[eligible],
+            acts=[a for a in decided if a is not None] if decided else None,
         )
         return probs
 

@@ -12,6 +12,7 @@ from models.errors import GenerationFailed, ModelUnavailable
 from models.langdetect import Detection, LanguageDetector
 from models.languages import LangCode
 from models.llm import LLM
+from models.summary.acts import SpeechActs
 from models.summary.analysis import analyse
 from models.summary.extractive import ExtractiveEngine, ms_since
 from models.summary.grounding import Grounder
@@ -41,8 +42,10 @@ class Summarizer:
         translation: TranslationService | None,
         model_ids: Mapping[str, str],
         options: SummarizerOptions | None = None,
+        acts: SpeechActs | None = None,
     ) -> None:
         self.embedder = embedder
+        self.acts = acts
         self.detector = detector
         self.translation = translation
         self.options = options or SummarizerOptions()
@@ -79,7 +82,14 @@ class Summarizer:
 
     def analyse(self, text: str, *, lang: LangCode, title: str | None = None) -> Article:
         """The article as both engines see it. Raises ``GenerationFailed`` with no sentences."""
-        return analyse(text, title=title, lang=lang, embedder=self.embedder, options=self.options)
+        return analyse(
+            text,
+            title=title,
+            lang=lang,
+            embedder=self.embedder,
+            options=self.options,
+            acts=self.acts,
+        )
 
     def summarize(
         self,

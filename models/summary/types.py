@@ -10,6 +10,7 @@ import numpy as np
 
 from models.languages import LangCode
 from models.spans import Span
+from models.summary.acts import Act
 from models.text.datelines import Dateline
 from models.text.figures import Figure
 from models.translation.quality import Quality
@@ -99,3 +100,6 @@ class Article:
     point_scores: np.ndarray  # importance for key points (weaker lead prior)
     figures: tuple[Figure, ...]
     eligible: tuple[int, ...]  # sentences long enough to be a key point
+    # Request/agreement decisions per sentence (``models/summary/acts.py``); ``None`` for a
+    # sentence too short to be a key point, and empty when no speech-act model is loaded.
+    acts: tuple[Act | None, ...] = ()

@@ -1,0 +1,59 @@
+"""One entry point for the cues of every language: the parsers load on first use."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import Protocol
+
+from models.summary.cues import Cue
+from models.summary.cues.lexicon import chinese_cue, kazakh_cue
+
+
+class _Parser(Protocol):
+    def detect(self, sentences: Sequence[str]) -> list[Cue]: ...
+
+
+class CueDetector:
+    """Request and agreement cues per sentence, in the article's language.
+
+    spaCy (English) and natasha (Russian) are loaded when first needed and then kept; their
+    pipelines are not thread-safe, so each language's parser runs under its own lock.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._english: _Parser | None = None
+        self._russian: _Parser | None = None
+        self._parse_locks = {"en": threading.Lock(), "ru": threading.Lock()}
+
+    def warm_up(self, langs: Sequence[str] = ("en", "ru")) -> None:
+        """Load the parsers now (at start-up) rather than on the first article."""
+        for lang in langs:
+            self.detect(["The ministry asked the agency to publish the report."], lang)
+
+    def detect(self, sentences: Sequence[str], lang: str) -> list[Cue]:
+        """One cue per sentence (``lang`` is the sentences' language code)."""
+        if not sentences:
+            return []
+        if lang == "kk":
+            return [kazakh_cue(s) for s in sentences]
+        if lang == "zh":
+            return [chinese_cue(s) for s in sentences]
+        parser = self._parser(lang)
+        with self._parse_locks[lang if lang == "ru" else "en"]:
+            return parser.detect(sentences)
+
+    def _parser(self, lang: str) -> _Parser:
+        with self._lock:
+            if lang == "ru":
+                if self._russian is None:
+                    from models.summary.cues.russian import RussianCues
+
+                    self._russian = RussianCues()
+                return self._russian
+            if self._english is None:
+                from models.summary.cues.english import EnglishCues
+
+                self._english = EnglishCues()
+            return self._english

