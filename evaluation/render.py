@@ -96,6 +96,36 @@ def render(run: Run, info: Mapping[str, Any]) -> str:
                 ],
             )
         )
+    acts = run.results.get("acts")
+    if acts:
+        rows = []
+        for lang, r in acts["by_lang"].items():
+            for label, key in (
+                ("requests: speech-act model", "request"),
+                ("  cue alone", "request_cue"),
+                ("  example classifier alone", "request_example"),
+                ("agreements: speech-act model", "agreement"),
+                ("  cue alone", "agreement_cue"),
+            ):
+                rows.append(prf_row(f"{lang} {label}", r[key]))
+        parts.append(
+            table(
+                f"Speech acts: test half of evaluation/labels/speech_acts.jsonl "
+                f"({acts['n']} sentence-language pairs)",
+                ["method", "n", "gold", "pred", "P%", "R%", "F1%"],
+                rows,
+            )
+        )
+        en = acts["by_lang"].get("en", {}).get("parties")
+        if en:
+            parts.append(
+                table(
+                    "English parties on the true requests found",
+                    ["found", "actor exact", "target exact", "actor overlap", "target overlap"],
+                    [[en["requests_found"], pct(en["actor_exact"]), pct(en["target_exact"]),
+                      pct(en["actor_overlap"]), pct(en["target_overlap"])]],
+                )
+            )  # fmt: skip
     req = run.results.get("requests")
     if req:
         limits = req["thresholds"]

@@ -31,6 +31,7 @@ from evaluation.context import Run
 from evaluation.render import render
 from evaluation.report import git_commit, loadavg, machine_info, now_iso
 from evaluation.scoring import BASELINES, rouge_rows
+from evaluation.stages.acts import run_acts
 from evaluation.stages.requests import run_requests
 from evaluation.stages.summaries import run_llm, run_summaries
 from evaluation.stages.translation import run_translation
@@ -71,6 +72,9 @@ def run_stages(run: Run, budget: Budget) -> None:
     for n, stage in enumerate(order):
         if stage == "summaries":
             run_summaries(run)
+            continue
+        if stage == "acts":
+            run_acts(run)
             continue
         later = [STAGE_WEIGHTS[s] for s in order[n + 1 :]]
         budgeted[stage](run, budget.allowance(STAGE_WEIGHTS[stage], later))
