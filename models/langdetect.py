@@ -99,7 +99,9 @@ class LanguageDetector:
             .build()
         )
         self._supported = (
-            LanguageDetectorBuilder.from_languages(*_PUBLIC).with_preloaded_language_models().build()
+            LanguageDetectorBuilder.from_languages(*_PUBLIC)
+            .with_preloaded_language_models()
+            .build()
         )
 
     def detect(self, text: str, *, param: str = "text") -> Detection:

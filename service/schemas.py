@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import resources
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from models.languages import LangCode
 from models.summary import PointType
@@ -13,7 +13,6 @@ from models.translation import TranslationResult
 
 Lang = LangCode
 SourceLang = Literal["auto"] | LangCode
-NonBlank = Annotated[str, Field(min_length=1)]
 
 
 def _seed_example() -> str:
@@ -25,6 +24,10 @@ def _not_blank(value: str) -> str:
     if not value.strip():
         raise ValueError("must contain non-whitespace characters")
     return value
+
+
+# Checked per item, so an error names the item's index (``text[3]``).
+NonBlank = Annotated[str, Field(min_length=1), AfterValidator(_not_blank)]
 
 
 class Out(BaseModel):
@@ -56,13 +59,6 @@ class TranslateRequest(Strict):
         description="Serve an identical earlier request's result from memory (X-Cache: hit); "
         "false always runs the models.",
     )
-
-    @field_validator("text")
-    @classmethod
-    def _texts_not_blank(cls, value: str | list[str]) -> str | list[str]:
-        for item in [value] if isinstance(value, str) else value:
-            _not_blank(item)
-        return value
 
     def texts(self) -> list[str]:
         """The input as a list."""

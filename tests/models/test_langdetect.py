@@ -29,9 +29,7 @@ def detector() -> LanguageDetector:
         ("你好。", "zh"),
     ],
 )
-def test_supported_languages_are_detected(
-    detector: LanguageDetector, text: str, lang: str
-) -> None:
+def test_supported_languages_are_detected(detector: LanguageDetector, text: str, lang: str) -> None:
     detection = detector.detect(text)
     assert detection.lang == lang
     assert 0.5 < detection.confidence <= 1.0
