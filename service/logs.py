@@ -16,8 +16,15 @@ LogFormat = Literal["text", "json"]
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
-class _ServiceHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """The handler this module installs (told apart so a second app replaces it)."""
+class _ServiceHandler(logging.Handler):
+    """Writes to whatever ``sys.stderr`` is at the time (a test's capture, a redirect),
+    not the stream it was when the app was built; told apart so a second app replaces it."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(self.format(record) + "\n")
+        except Exception:  # noqa: BLE001 - logging must never fail a request
+            self.handleError(record)
 
 
 def configure_logging(level: str, fmt: LogFormat) -> None:
@@ -29,7 +36,7 @@ def configure_logging(level: str, fmt: LogFormat) -> None:
     root = logging.getLogger()
     for handler in [h for h in root.handlers if isinstance(h, _ServiceHandler)]:
         root.removeHandler(handler)
-    handler = _ServiceHandler(sys.stderr)
+    handler = _ServiceHandler()
     if fmt == "json":
         handler.setFormatter(
             JsonFormatter(
