@@ -129,6 +129,12 @@ class BodyChecks:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
+        length = headers.get("content-length", "")
+        if length in ("", "0") and "transfer-encoding" not in headers:
+            # No body: nothing to check, and the route (or its 405, or its 422 for a missing
+            # body) answers.
+            await self.app(scope, receive, send)
+            return
         content_type = headers.get("content-type", "")
         media = content_type.split(";")[0].strip().lower()
         path: str = scope.get("path", "")
@@ -144,7 +150,6 @@ class BodyChecks:
                 f"Send the body as {names} (got {content_type or 'no content type'}).",
             )
             return
-        length = headers.get("content-length", "")
         if length.isdigit() and int(length) > self.max_bytes:
             await self._too_large(scope, receive, send, f"The body has {length} bytes")
             return

@@ -37,9 +37,10 @@ class Out(BaseModel):
 
 
 class Strict(BaseModel):
-    """Requests reject unknown fields (a typo should not be silently ignored)."""
+    """Requests reject unknown fields (a typo should not be silently ignored) and values of
+    the wrong JSON type (``"cache": 0`` is not a boolean, ``"7"`` not an integer)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class TranslateRequest(Strict):
@@ -134,6 +135,7 @@ class SummarizeRequest(Strict):
 
     model_config = ConfigDict(
         extra="forbid",
+        strict=True,
         json_schema_extra={
             "examples": [
                 {"text": _seed_example(), "target_langs": ["ru", "kk", "zh"], "max_key_points": 7}
