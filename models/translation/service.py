@@ -186,9 +186,12 @@ class TranslationService:
             results: list[Translation] = batcher.map(batch_key, payloads, costs)
             for k, result in zip(members, results, strict=True):
                 if not result.text.strip():
+                    # The segment's length, not its text: this message is also logged.
+                    job = items[k][0]
                     raise GenerationFailed(
-                        f"{translator.spec.id} returned an empty translation for segment "
-                        f"{items[k][2][:60]!r}",
+                        f"{translator.spec.id} returned an empty translation for a segment "
+                        f"of {len(items[k][2])} characters of "
+                        f"{_label(job.text_index, len(job.run.texts))}",
                         param="text",
                     )
                 outputs[k] = result
