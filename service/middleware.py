@@ -66,7 +66,9 @@ class RequestContext:
         scope["request_id"] = request_id
         started = time.perf_counter()
         digest = hashlib.sha256()
-        seen = {"bytes": 0, "status": 500}
+        # 499 (nginx's "client closed request") when no response was sent and nothing
+        # failed: the client went away first.
+        seen = {"bytes": 0, "status": 499}
 
         async def counting_receive() -> Message:
             message = await receive()
@@ -85,6 +87,9 @@ class RequestContext:
         self.metrics.in_flight.inc()
         try:
             await self.app(scope, counting_receive, send_with_id)
+        except Exception:
+            seen["status"] = 500  # Starlette's outermost middleware sends the 500 itself
+            raise
         finally:
             self.metrics.in_flight.dec()
             elapsed = time.perf_counter() - started

@@ -105,9 +105,22 @@ def test_cors_is_off_by_default_and_follows_the_allow_list(
         assert "access-control-allow-origin" not in r.headers
 
 
-def test_settings_reject_a_bad_origin() -> None:
+def test_operational_settings_are_validated(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ValueError, match="CORS_ALLOW_ORIGINS"):
         Settings(cors_allow_origins="desk.example.org")
+    with pytest.raises(ValueError, match="request_timeout_s"):
+        Settings(request_timeout_s=0)
+    with pytest.raises(ValueError, match="drain_timeout_s"):
+        Settings(drain_timeout_s=0)
+    with pytest.raises(ValueError, match="log_format"):
+        Settings(log_format="xml")  # type: ignore[arg-type]
+    monkeypatch.setenv("CORS_ALLOW_ORIGINS", "https://a.example, https://b.example:8443")
+    monkeypatch.setenv("REQUEST_TIMEOUT_S", "42.5")
+    monkeypatch.setenv("LOG_FORMAT", "json")
+    settings = Settings()
+    assert settings.cors_origins() == ["https://a.example", "https://b.example:8443"]
+    assert settings.request_timeout_s == 42.5 and settings.log_format == "json"
+    assert Settings.model_fields["request_timeout_s"].default == 600
 
 
 def test_body_checks(client: TestClient) -> None:
