@@ -55,6 +55,7 @@ def test_schemathesis_finds_no_failure(tiny_root: Path, tmp_path: Path) -> None:
                 str(report),
                 "--no-color",
             ],
+            cwd=tmp_path,  # its cache directory (.schemathesis/) goes there, not into the tree
             capture_output=True,
             text=True,
             timeout=600,
