@@ -135,7 +135,9 @@ def _model_metrics(engines: Engines) -> Iterator[Metric]:
         labels=labels,
     )
     tokens = CounterMetricFamily(
-        "news_model_generated_tokens", "Tokens the LLM generated since start.", labels=labels
+        "news_model_generated_tokens",
+        "Tokens generated since start (translation models: their output re-tokenized).",
+        labels=labels,
     )
     load = GaugeMetricFamily(
         "news_model_load_seconds", "Seconds the model took to load.", labels=labels
@@ -146,6 +148,7 @@ def _model_metrics(engines: Engines) -> Iterator[Metric]:
         queued.add_metric([model_id], batcher.pending)
         in_flight.add_metric([model_id], batcher.stats.running)
         batches.add_metric([model_id], *_buckets(dict(batcher.stats.sizes)))
+        tokens.add_metric([model_id], engines.translation.generated_tokens[model_id])
     llm = engines.llm
     llm_id = next((card.id for card in engines.cards if card.task == "llm"), None)
     if llm is not None and llm_id is not None:

@@ -280,3 +280,23 @@ def test_500_carries_the_request_id(tiny_settings: Settings) -> None:
         text = c.get("/metrics").text
         labels = {"method": "POST", "route": "/translate", "status": "500"}
         assert _metric(text, "news_http_requests_total", **labels) == 1
+
+
+def test_metrics_count_tokens_and_batches_of_the_model_used(client: TestClient) -> None:
+    before = client.get("/metrics").text
+    r = client.post(
+        "/translate",
+        json={
+            "text": "Trade talks resumed.",
+            "target_lang": "ru",
+            "source_lang": "en",
+            "cache": False,
+        },
+    )
+    assert r.status_code == 200, r.text
+    model = r.json()["model"]
+    after = client.get("/metrics").text
+    for name in ("news_model_generated_tokens_total", "news_model_batch_size_count"):
+        assert _metric(after, name, model=model) > _metric(before, name, model=model), name
+    assert r.headers["content-type"].startswith("application/json")
+    assert client.get("/metrics").headers["content-type"].startswith("text/plain")
