@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -36,11 +36,20 @@ class _Item:
 
 @dataclass
 class BatchStats:
-    """Counters for ``/metrics``-style introspection and tests."""
+    """Counters the service's ``/metrics`` reads (plain ints, read without locking)."""
 
     batches: int = 0
     items: int = 0
     largest: int = 0
+    running: int = 0  # items in the batch the model is running now
+    sizes: Counter[int] = field(default_factory=Counter)  # batches by their size
+
+    def record(self, size: int) -> None:
+        """Count one finished batch of ``size`` items."""
+        self.batches += 1
+        self.items += size
+        self.largest = max(self.largest, size)
+        self.sizes[size] += 1
 
 
 class MicroBatcher:
@@ -102,8 +111,12 @@ class MicroBatcher:
             stop = max(stop, start + 1)
             chunk = order[start:stop]
             with self._direct_lock:
-                outputs = self._run(key, [payloads[i] for i in chunk])
-            self._record(len(chunk))
+                self.stats.running = len(chunk)
+                try:
+                    outputs = self._run(key, [payloads[i] for i in chunk])
+                finally:
+                    self.stats.running = 0
+            self.stats.record(len(chunk))
             for i, out in zip(chunk, outputs, strict=True):
                 results[i] = out
             start = stop
@@ -152,6 +165,7 @@ class MicroBatcher:
                     return
                 batch = self._take()
             batch.sort(key=lambda item: item.cost)
+            self.stats.running = len(batch)
             try:
                 outputs = self._run(batch[0].key, [item.payload for item in batch])
                 if len(outputs) != len(batch):
@@ -162,14 +176,11 @@ class MicroBatcher:
                 for item in batch:
                     item.future.set_exception(exc)
                 continue
-            self._record(len(batch))
+            finally:
+                self.stats.running = 0
+            self.stats.record(len(batch))
             for item, out in zip(batch, outputs, strict=True):
                 item.future.set_result(out)
-
-    def _record(self, size: int) -> None:
-        self.stats.batches += 1
-        self.stats.items += size
-        self.stats.largest = max(self.stats.largest, size)
 
     def close(self) -> None:
         """Finish queued work, then stop the worker."""

@@ -60,3 +60,22 @@ class Overloaded(InferenceError):
 
 class GenerationFailed(InferenceError):
     """A model ran but produced no usable output for part of the input."""
+
+
+class DeadlineExceeded(InferenceError):
+    """The request ran past its deadline; its queued work was dropped."""
+
+    def __init__(self, *, timeout_s: float) -> None:
+        super().__init__(
+            f"The request did not finish within {timeout_s:g} s (REQUEST_TIMEOUT_S); "
+            "its queued work was cancelled."
+        )
+        self.timeout_s = timeout_s
+
+
+class ShuttingDown(InferenceError):
+    """The server is draining for a shutdown and takes no new work."""
+
+    def __init__(self, *, retry_after_s: int) -> None:
+        super().__init__(f"The server is shutting down; retry in {retry_after_s} s.")
+        self.retry_after_s = retry_after_s

@@ -2,17 +2,35 @@
 
 The detector also knows a few languages we do not serve (neighbours that share a script
 with ours), so that a Ukrainian or Mongolian text is reported as unsupported instead of
-being forced into the closest supported label.
+being forced into the closest supported label. A neighbour only wins when the evidence is
+clear, because lingua alone is unreliable on short or repetitive text ("Hello." scores as
+Spanish; an English sentence repeated ten times scores 0.86 Spanish, 0.002 English):
+
+- The script decides which supported languages are possible: Latin letters can only be
+  English, Cyrillic Russian or Kazakh, Han Chinese.
+- A text with fewer than ``MIN_LETTERS_TO_REJECT`` letters is never rejected.
+- A neighbour must beat the best supported language of that script by ``REJECT_MARGIN`` in
+  lingua's confidence *and* cover most of the text in lingua's segment-wise detection (which
+  reads the repeated English sentence as English).
+
+This is the complaint of LibreTranslate issue #902 (short texts rejected as another language).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
+from typing import Literal
 
 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
 from models.errors import UnsupportedLanguage
 from models.languages import SUPPORTED, LangCode, parse_lang
+
+MIN_LETTERS_TO_REJECT = 20
+REJECT_MARGIN = 0.3
+
+Script = Literal["latin", "cyrillic", "han", "kana", "other"]
 
 # lingua's languages for our public codes (ISO 639-1, as lingua names them).
 _PUBLIC: dict[Language, LangCode] = {
@@ -31,18 +49,48 @@ _NEIGHBOURS = (
     Language.SPANISH,
     Language.TURKISH,
 )
+# The supported languages each script can be; kana means Japanese (not served).
+_BY_SCRIPT: dict[Script, tuple[LangCode, ...]] = {
+    "latin": ("en",),
+    "cyrillic": ("ru", "kk"),
+    "han": ("zh",),
+}
+
+
+def dominant_script(text: str) -> Script | None:
+    """The script most of ``text``'s letters are in, or ``None`` when it has no letters."""
+    counts: Counter[Script] = Counter(_script_of(ch) for ch in text if ch.isalpha())
+    if not counts:
+        return None
+    if counts["kana"]:  # Japanese mixes kana into Han; Chinese never has kana
+        return "kana"
+    return counts.most_common(1)[0][0]
+
+
+def _script_of(ch: str) -> Script:
+    code = ord(ch)
+    if code < 0x250 or 0x1E00 <= code <= 0x1EFF:
+        return "latin"
+    if 0x400 <= code <= 0x52F:
+        return "cyrillic"
+    if 0x3040 <= code <= 0x30FF:
+        return "kana"
+    if 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x2FA1F:
+        return "han"
+    return "other"
 
 
 @dataclass(frozen=True)
 class Detection:
-    """A detected language and the detector's confidence in ``[0, 1]``."""
+    """A detected language and the detector's confidence in ``[0, 1]`` among the supported
+    languages the text's script allows (1.0 where the script allows only one)."""
 
     lang: LangCode
     confidence: float
 
 
 class LanguageDetector:
-    """Wraps one lingua detector, built once (it holds the n-gram models in memory)."""
+    """Wraps lingua detectors, built once (they hold the n-gram models in memory)."""
 
     def __init__(self) -> None:
         self._detector = (
@@ -50,23 +98,62 @@ class LanguageDetector:
             .with_preloaded_language_models()
             .build()
         )
+        self._supported = (
+            LanguageDetectorBuilder.from_languages(*_PUBLIC)
+            .with_preloaded_language_models()
+            .build()
+        )
 
     def detect(self, text: str, *, param: str = "text") -> Detection:
         """Return the most likely supported language of ``text``.
 
-        Raises ``UnsupportedLanguage`` when the text is most likely in another language
-        or has no letters to go on.
+        Raises ``UnsupportedLanguage`` when the text has no letters, is in a script none of
+        the supported languages uses, or is clearly in a neighbour language (see the module
+        docstring for what "clearly" means).
         """
-        values = self._detector.compute_language_confidence_values(text)
-        if not values or values[0].value <= 0.0:
+        script = dominant_script(text)
+        if script is None:
             raise UnsupportedLanguage(param=param, language="unknown", supported=SUPPORTED)
-        best = values[0]
-        lang = _PUBLIC.get(best.language)
-        if lang is None:
-            raise UnsupportedLanguage(
-                param=param, language=best.language.iso_code_639_1.name.lower(), supported=SUPPORTED
-            )
-        return Detection(lang, round(float(best.value), 4))
+        if script == "kana":
+            raise UnsupportedLanguage(param=param, language="ja", supported=SUPPORTED)
+        if script == "other":
+            raise UnsupportedLanguage(param=param, language="unknown", supported=SUPPORTED)
+        detection = self._best_supported(text, _BY_SCRIPT[script])
+        neighbour = self._clear_neighbour(text, detection.lang)
+        if neighbour is not None:
+            raise UnsupportedLanguage(param=param, language=neighbour, supported=SUPPORTED)
+        return detection
+
+    def _best_supported(self, text: str, allowed: tuple[LangCode, ...]) -> Detection:
+        if len(allowed) == 1:
+            return Detection(allowed[0], 1.0)
+        scores = {
+            _PUBLIC[v.language]: float(v.value)
+            for v in self._supported.compute_language_confidence_values(text)
+            if _PUBLIC[v.language] in allowed
+        }
+        total = sum(scores.values())
+        best = max(allowed, key=lambda code: scores.get(code, 0.0))
+        confidence = scores.get(best, 0.0) / total if total > 0 else 1.0 / len(allowed)
+        return Detection(best, round(confidence, 4))
+
+    def _clear_neighbour(self, text: str, supported: LangCode) -> str | None:
+        """The ISO code of a neighbour language ``text`` is clearly in, else ``None``."""
+        if sum(ch.isalpha() for ch in text) < MIN_LETTERS_TO_REJECT:
+            return None
+        values = self._detector.compute_language_confidence_values(text)
+        if not values or values[0].language in _PUBLIC:
+            return None
+        top = values[0]
+        ours = next((float(v.value) for v in values if _PUBLIC.get(v.language) == supported), 0.0)
+        if float(top.value) - ours < REJECT_MARGIN:
+            return None
+        covered: Counter[Language] = Counter()
+        for part in self._detector.detect_multiple_languages_of(text):
+            covered[part.language] += part.end_index - part.start_index
+        if not covered or covered.most_common(1)[0][0] != top.language:
+            return None
+        return str(top.language.iso_code_639_1.name.lower())
 
     def identify(self, text: str) -> str:
         """The likeliest language of ``text`` among those the detector knows, as an ISO 639-1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -11,11 +12,13 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from models.errors import (
+    DeadlineExceeded,
     GenerationFailed,
     InferenceError,
     InputTooLong,
     ModelUnavailable,
     Overloaded,
+    ShuttingDown,
     UnsupportedLanguage,
 )
 from models.languages import SUPPORTED
@@ -28,6 +31,8 @@ _STATUS: list[tuple[type[InferenceError], int, str]] = [
     (UnsupportedLanguage, 422, "unsupported_language"),
     (Overloaded, 429, "overloaded"),
     (ModelUnavailable, 503, "model_unavailable"),
+    (ShuttingDown, 503, "shutting_down"),
+    (DeadlineExceeded, 504, "timeout"),
     (GenerationFailed, 502, "generation_failed"),
     (InferenceError, 500, "inference_error"),
 ]
@@ -102,10 +107,13 @@ async def _inference_error(request: Request, exc: Exception) -> JSONResponse:
     for cls, status, kind in _STATUS:
         if isinstance(exc, cls):
             headers = (
-                {"Retry-After": str(exc.retry_after_s)} if isinstance(exc, Overloaded) else None
+                {"Retry-After": str(exc.retry_after_s)}
+                if isinstance(exc, Overloaded | ShuttingDown)
+                else None
             )
             if status >= 500:
-                log.warning("%s on %s: %s", kind, request.url.path, exc.message)
+                route = getattr(request.scope.get("route"), "path", "unmatched")
+                log.warning("%s on %s: %s", kind, route, exc.message)
             return envelope(status, kind, exc.message, exc.param, headers)
     raise AssertionError("unreachable: InferenceError is last in _STATUS")
 
@@ -117,12 +125,13 @@ async def _access_denied(_request: Request, exc: Exception) -> JSONResponse:
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = exc.errors()
+    errors = _relevant(exc.errors())
     first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
     param = _param(first.get("loc", ()))
     if first.get("type") == "json_invalid":
         return envelope(422, "invalid_json", f"Malformed JSON: {first.get('msg')}", None)
-    message = f"{param}: {first.get('msg')}" if param else str(first.get("msg"))
+    text = _message(first)
+    message = f"{param}: {text}" if param else text
     if first.get("type") == "literal_error" and param and "lang" in param:
         message += f" (supported: {', '.join(SUPPORTED)})"
     if len(errors) > 1:
@@ -130,15 +139,56 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     return envelope(422, "invalid_request", message, param)
 
 
+def _relevant(errors: Sequence[Any]) -> list[Any]:
+    """The errors that explain the input as sent.
+
+    For ``str | list[str]`` pydantic reports a failure per branch: a list with one empty item
+    is "not a valid string" as well as "item 3 is empty". A branch whose only complaint is
+    the input's type is dropped when another error exists for the same field.
+    """
+    by_type = [e for e in errors if e.get("type") not in _TYPE_MISMATCH]
+    return by_type or list(errors)
+
+
+_TYPE_MISMATCH = frozenset({"string_type", "list_type", "dict_type", "model_type"})
+
+
+def _message(error: Any) -> str:
+    """Pydantic's message, reworded for the limits clients hit most (count and index)."""
+    kind, ctx, value = error.get("type"), error.get("ctx") or {}, error.get("input")
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        return "must not be empty"
+    if kind == "too_long" and "max_length" in ctx:
+        return f"at most {ctx['max_length']} items, got {ctx.get('actual_length')}"
+    if kind == "too_short" and "min_length" in ctx:
+        return f"at least {ctx['min_length']} item(s), got {ctx.get('actual_length')}"
+    if kind == "string_too_long" and "max_length" in ctx and isinstance(value, str):
+        return f"at most {ctx['max_length']} characters, got {len(value)}"
+    message = str(error.get("msg", "invalid value"))
+    return message.removeprefix("Value error, ")
+
+
 async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     kinds = {404: "not_found", 405: "method_not_allowed"}
-    return envelope(exc.status_code, kinds.get(exc.status_code, "http_error"), str(exc.detail))
+    kind = kinds.get(exc.status_code, "http_error")
+    # exc.headers carries Starlette's Allow on a 405 (RFC 9110 requires it).
+    headers = dict(exc.headers) if exc.headers else None
+    return envelope(exc.status_code, kind, str(exc.detail), headers=headers)
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return envelope(500, "internal_error", "Internal server error; the cause is in the server log.")
+    route = getattr(request.scope.get("route"), "path", "unmatched")
+    log.exception("unhandled error on %s %s", request.method, route, exc_info=exc)
+    # Sent by Starlette's outermost middleware, outside RequestContext: add the id here.
+    request_id = request.scope.get("request_id")
+    headers = {"X-Request-ID": request_id} if isinstance(request_id, str) else None
+    return envelope(
+        500,
+        "internal_error",
+        "Internal server error; the cause is in the server log.",
+        headers=headers,
+    )
 
 
 def _param(loc: Sequence[object]) -> str | None:

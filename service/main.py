@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
 
 from models.config import EngineConfig
 from models.engines import Engines, load_engines
@@ -22,8 +23,12 @@ from models.runtime import InferenceRunner
 from service import errors
 from service.auth import declare_security
 from service.cache import ResultCache
+from service.logs import configure_logging
+from service.metrics import Metrics, metrics_router
+from service.middleware import REQUEST_ID_HEADER, BodyChecks, RequestContext
 from service.quotas import Limiter
 from service.routes import router
+from service.schemas import ErrorResponse
 from service.settings import Settings
 from service.state import AppState, Caches, EngineSlot
 from service.store.keys import open_key_store
@@ -36,9 +41,8 @@ Loader = Callable[[EngineConfig], Engines]
 def create_app(settings: Settings | None = None, *, loader: Loader = load_engines) -> FastAPI:
     """Build the application. ``loader`` is swappable so tests can count or fail loads."""
     settings = settings or Settings()
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings.log_level, settings.log_format)
+    metrics = Metrics()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[AppState]:
@@ -47,7 +51,9 @@ def create_app(settings: Settings | None = None, *, loader: Loader = load_engine
             workers=settings.inference_workers,
             max_queue=settings.max_queue,
             retry_after_s=settings.retry_after_s,
+            timeout_s=settings.request_timeout_s,
         )
+        metrics.watch(runner, slot)
         config = settings.engine_config()
         keys = open_key_store(settings.store_url)
         limiter = Limiter(
@@ -93,7 +99,9 @@ def create_app(settings: Settings | None = None, *, loader: Loader = load_engine
         finally:
             if task is not None and not task.done():
                 task.cancel()
-            runner.shutdown()
+            # uvicorn has already let requests in flight and in the queue finish (up to
+            # DRAIN_TIMEOUT_S); what is still queued now was given up on.
+            runner.shutdown(cancel_queued=True)
             if slot.engines is not None:
                 slot.engines.close()
             slot.engines = None
@@ -105,32 +113,23 @@ def create_app(settings: Settings | None = None, *, loader: Loader = load_engine
         description="Structured summaries (typed key points with character-offset evidence) "
         "and translation into Russian, Kazakh and Chinese, on self-hosted models.",
         lifespan=lifespan,
+        # Any route can fail unexpectedly; the model routes list their other statuses.
+        responses={500: {"model": ErrorResponse, "description": "Internal error"}},
     )
     errors.register(app)
-
-    @app.middleware("http")
-    async def check_body(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        # Checked before FastAPI parses the body: a wrong content type would otherwise be
-        # reported as a confusing validation error, and a huge body would be read whole.
-        if request.method in ("POST", "PUT", "PATCH"):
-            content_type = request.headers.get("content-type", "")
-            if content_type.split(";")[0].strip().lower() != "application/json":
-                return errors.envelope(
-                    415,
-                    "unsupported_media_type",
-                    f"Send the body as application/json (got {content_type or 'no content type'}).",
-                )
-            length = request.headers.get("content-length", "")
-            if length.isdigit() and int(length) > settings.max_body_bytes:
-                return errors.envelope(
-                    413,
-                    "input_too_long",
-                    f"The body has {length} bytes; the limit is {settings.max_body_bytes}.",
-                )
-        return await call_next(request)
-
+    # Added innermost first: RequestContext wraps everything, so a 413 or 415 from the body
+    # checks and a CORS preflight still get a request id, an access-log line and metrics.
+    app.add_middleware(BodyChecks, max_bytes=settings.max_body_bytes)
+    if origins := settings.cors_origins():
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "X-API-Key", REQUEST_ID_HEADER],
+            expose_headers=[REQUEST_ID_HEADER, "Retry-After", "X-Cache"],
+        )
+    app.add_middleware(RequestContext, metrics=metrics)
+    app.include_router(metrics_router(metrics))
     app.include_router(router)
     app.include_router(usage_router)
     if settings.api_keys_required:
@@ -143,8 +142,20 @@ def main() -> None:
     import uvicorn
 
     settings = Settings()
-    # One worker: each worker process would hold its own copy of every model.
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, workers=1)
+    # One worker: each worker process would hold its own copy of every model. On SIGTERM
+    # uvicorn stops listening (new connections are refused), lets every request in flight
+    # finish (those waiting in the inference queue are in flight too) for up to
+    # DRAIN_TIMEOUT_S, then runs the lifespan exit. Its own access log is off: it writes the
+    # raw path and query (a GET query can hold text); RequestContext logs the route instead.
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        workers=1,
+        timeout_graceful_shutdown=settings.drain_timeout_s,
+        access_log=False,
+        log_config=None,
+    )
 
 
 if __name__ == "__main__":

@@ -29,8 +29,11 @@ from service.schemas import (
 router = APIRouter()
 log = logging.getLogger("service.requests")
 _ERRORS: dict[int | str, dict[str, object]] = {
-    code: {"model": ErrorResponse} for code in (401, 403, 413, 415, 422, 429, 456, 500, 502, 503)
+    code: {"model": ErrorResponse}
+    for code in (401, 403, 413, 415, 422, 429, 456, 500, 502, 503, 504)
 }
+# Routes that need the loaded models answer 503 while they load.
+_LOADING: dict[int | str, dict[str, object]] = {503: {"model": ErrorResponse}}
 
 
 @router.get("/health", response_model=Health)
@@ -53,7 +56,7 @@ async def ready(slot: SlotDep) -> JSONResponse:
     return JSONResponse(body.model_dump(), status_code=200 if engines else 503)
 
 
-@router.get("/languages", response_model=list[LanguageOut])
+@router.get("/languages", response_model=list[LanguageOut], responses=_LOADING)
 async def languages(engines: EnginesDep) -> list[LanguageOut]:
     """Supported languages and the translation directions the loaded models cover."""
     return [
@@ -68,7 +71,7 @@ async def languages(engines: EnginesDep) -> list[LanguageOut]:
     ]
 
 
-@router.get("/models", response_model=ModelsOut)
+@router.get("/models", response_model=ModelsOut, responses=_LOADING)
 async def models(engines: EnginesDep) -> ModelsOut:
     """Loaded models: id, revision, licence, device, dtype and a quality note."""
     return ModelsOut(

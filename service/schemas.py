@@ -6,7 +6,7 @@ from datetime import datetime
 from importlib import resources
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from models.languages import LangCode
 from models.summary import PointType
@@ -14,7 +14,6 @@ from models.translation import TranslationResult
 
 Lang = LangCode
 SourceLang = Literal["auto"] | LangCode
-NonBlank = Annotated[str, Field(min_length=1)]
 
 
 def _seed_example() -> str:
@@ -28,6 +27,10 @@ def _not_blank(value: str) -> str:
     return value
 
 
+# Checked per item, so an error names the item's index (``text[3]``).
+NonBlank = Annotated[str, Field(min_length=1), AfterValidator(_not_blank)]
+
+
 class Out(BaseModel):
     """Response models read the inference layer's dataclasses by attribute name."""
 
@@ -35,9 +38,10 @@ class Out(BaseModel):
 
 
 class Strict(BaseModel):
-    """Requests reject unknown fields (a typo should not be silently ignored)."""
+    """Requests reject unknown fields (a typo should not be silently ignored) and values of
+    the wrong JSON type (``"cache": 0`` is not a boolean, ``"7"`` not an integer)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class TranslateRequest(Strict):
@@ -57,13 +61,6 @@ class TranslateRequest(Strict):
         description="Serve an identical earlier request's result from memory (X-Cache: hit); "
         "false always runs the models.",
     )
-
-    @field_validator("text")
-    @classmethod
-    def _texts_not_blank(cls, value: str | list[str]) -> str | list[str]:
-        for item in [value] if isinstance(value, str) else value:
-            _not_blank(item)
-        return value
 
     def texts(self) -> list[str]:
         """The input as a list."""
@@ -139,6 +136,7 @@ class SummarizeRequest(Strict):
 
     model_config = ConfigDict(
         extra="forbid",
+        strict=True,
         json_schema_extra={
             "examples": [
                 {"text": _seed_example(), "target_langs": ["ru", "kk", "zh"], "max_key_points": 7}

@@ -6,6 +6,7 @@ torch, so tools can read the settings without loading the inference stack.
 
 from __future__ import annotations
 
+import re
 from dataclasses import fields
 from pathlib import Path
 from typing import Literal, Self
@@ -134,6 +135,28 @@ class Settings(BaseSettings):
         None, ge=1, description="Benchmarks only: generate exactly this many tokens."
     )
     log_level: str = Field("INFO", description="Python log level.")
+    log_format: Literal["text", "json"] = Field(
+        "text", description="Log lines as text, or one JSON object a line (python-json-logger)."
+    )
+    request_timeout_s: float = Field(
+        600.0,
+        gt=0,
+        description="Longest a request may wait for inference (queue + run) before it gets 504 "
+        "and its queued work is dropped. 600 s: the slowest legitimate request, the seed "
+        "article summarised with three translations on 2 CPU cores, takes up to ~200 s, and "
+        "a full queue ahead of it can add as much again.",
+    )
+    drain_timeout_s: int = Field(
+        120,
+        ge=1,
+        description="On SIGTERM: how long requests in flight and in the queue may take to "
+        "finish before the process exits (uvicorn's timeout_graceful_shutdown).",
+    )
+    cors_allow_origins: str = Field(
+        "",
+        description="Comma-separated origins allowed to call the API from a browser (CORS), "
+        "e.g. https://desk.example.org; empty (the default): no CORS headers at all.",
+    )
 
     @model_validator(mode="after")
     def _derived_defaults(self) -> Self:
@@ -142,11 +165,20 @@ class Settings(BaseSettings):
             if rate is not None:
                 parse_rate(rate)
         check_limits_storage(self.rate_limit_storage_url)
+        for origin in self.cors_origins():
+            if origin != "*" and not re.fullmatch(r"https?://[^/\s]+", origin):
+                raise ValueError(
+                    f"CORS_ALLOW_ORIGINS: {origin!r} is not an origin (scheme://host[:port])"
+                )
         # With micro-batching, request threads mostly wait for their batches, so as many may
         # be in flight as fit in one batch; without it, one request at a time owns the model.
         if self.inference_workers == 0:
             self.inference_workers = self.max_batch_size if self.micro_batching else 1
         return self
+
+    def cors_origins(self) -> list[str]:
+        """CORS_ALLOW_ORIGINS as a list (empty: CORS off)."""
+        return [o.strip() for o in self.cors_allow_origins.split(",") if o.strip()]
 
     def engine_config(self) -> EngineConfig:
         """The inference layer's configuration: the fields both share, by name, and the

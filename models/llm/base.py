@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 from abc import ABC, abstractmethod
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,7 +38,14 @@ class LLMStats:
     decode_s: float = 0.0
     batches: int = 0
     largest_batch: int = 0
+    batch_sizes: Counter[int] = field(default_factory=Counter)  # batches (steps) by size
     extra: dict[str, float] = field(default_factory=dict)
+
+    def record_batch(self, size: int) -> None:
+        """Count one generate() call (or llama.cpp step) over ``size`` rows."""
+        self.batches += 1
+        self.largest_batch = max(self.largest_batch, size)
+        self.batch_sizes[size] += 1
 
 
 class LLM(ABC):
@@ -76,6 +84,16 @@ class LLM(ABC):
     @abstractmethod
     def close(self) -> None:
         """Stop worker threads and free the model."""
+
+    @property
+    def queued(self) -> int:
+        """Prompts waiting for the model (0 for a backend without a queue)."""
+        return 0
+
+    @property
+    def running(self) -> int:
+        """Prompts the model is generating for or scoring now."""
+        return 0
 
     # ------------------------------------------------------------------ shared
 
@@ -198,6 +216,7 @@ def parse_json(output: Generation) -> dict[str, Any] | None:
     try:
         value = json.loads(output.text)
     except json.JSONDecodeError:
-        log.warning("constrained output did not complete: %r", output.text[:200])
+        # The output text derives from the article: its length only (privacy of embargoed copy).
+        log.warning("constrained output did not complete (%d characters)", len(output.text))
         return None
     return value if isinstance(value, dict) else None

@@ -79,6 +79,16 @@ class TorchLLM(LLM):
         self.generation_batcher.close()
         self.scoring_batcher.close()
 
+    @property
+    def queued(self) -> int:
+        """Prompts and scoring rows waiting for a batch."""
+        return self.generation_batcher.pending + self.scoring_batcher.pending
+
+    @property
+    def running(self) -> int:
+        """Rows in the generation and scoring batches running now."""
+        return self.generation_batcher.stats.running + self.scoring_batcher.stats.running
+
     @classmethod
     def load(
         cls,
@@ -150,8 +160,7 @@ class TorchLLM(LLM):
             [p for p, _ in payloads], [n for _, n in payloads], schema_json, no_repeat, prefix
         )
         self.stats.decode_s += time.perf_counter() - started
-        self.stats.batches += 1
-        self.stats.largest_batch = max(self.stats.largest_batch, len(payloads))
+        self.stats.record_batch(len(payloads))
         return outputs
 
     def _generate_batch(

@@ -169,6 +169,16 @@ class LlamaCppLLM(LLM):
         """Rows being prefilled or decoded."""
         return len(self._active)
 
+    @property
+    def queued(self) -> int:
+        """Rows waiting for admission."""
+        return self.pending
+
+    @property
+    def running(self) -> int:
+        """Rows being prefilled or decoded."""
+        return self.active
+
     def configure_batching(self, config: BatchConfig) -> None:
         """Nothing to set: every step batches whatever is running (continuous batching)."""
         del config
@@ -368,8 +378,7 @@ class LlamaCppLLM(LLM):
         self._fill(entries)
         self._decode()
         elapsed = time.perf_counter() - started
-        self.stats.batches += 1
-        self.stats.largest_batch = max(self.stats.largest_batch, len(outputs))
+        self.stats.record_batch(len(outputs))
         self.stats.prompt_tokens += prompt_tokens
         if prompt_tokens:
             self.stats.prefill_s += elapsed

@@ -10,6 +10,7 @@ for is an error, not a gap, and a segment cut at the output limit is reported.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -59,8 +60,13 @@ class TranslationService:
         config = batching or BatchConfig(enabled=False, max_batch_size=16)
         # One batcher per model: segments of concurrent requests for the same language pair
         # share generate() calls.
+        # Output tokens per model id, for /metrics (the translations re-tokenized: the
+        # backends do not all report their decoder steps).
+        self.generated_tokens: Counter[str] = Counter()
         self.batchers = {
-            t.spec.id: MicroBatcher(f"translate-{t.spec.id}", _runner(t), config)
+            t.spec.id: MicroBatcher(
+                f"translate-{t.spec.id}", _runner(t, self.generated_tokens), config
+            )
             for t in self.translators
         }
 
@@ -186,9 +192,12 @@ class TranslationService:
             results: list[Translation] = batcher.map(batch_key, payloads, costs)
             for k, result in zip(members, results, strict=True):
                 if not result.text.strip():
+                    # The segment's length, not its text: this message is also logged.
+                    job = items[k][0]
                     raise GenerationFailed(
-                        f"{translator.spec.id} returned an empty translation for segment "
-                        f"{items[k][2][:60]!r}",
+                        f"{translator.spec.id} returned an empty translation for a segment "
+                        f"of {len(items[k][2])} characters of "
+                        f"{_label(job.text_index, len(job.run.texts))}",
                         param="text",
                     )
                 outputs[k] = result
@@ -274,17 +283,22 @@ def _label(index: int, count: int) -> str:
     return f"text[{index}]" if count > 1 else "text"
 
 
-def _runner(translator: SegmentTranslator) -> Callable[[Any, list[Any]], list[Any]]:
+def _runner(
+    translator: SegmentTranslator, generated: Counter[str]
+) -> Callable[[Any, list[Any]], list[Any]]:
     mixed = getattr(translator, "mixed_pairs", False)
 
     def run(key: Any, payloads: list[Any]) -> list[Any]:
         if mixed:
-            return list(translator.translate_mixed(payloads))  # type: ignore[attr-defined]
-        _, source_lang, target_lang = payloads[0]
-        texts = [text for text, _, _ in payloads]
-        del key  # the pair, which every payload carries too
-        return list(
-            translator.translate_batch(texts, source_lang=source_lang, target_lang=target_lang)
-        )
+            out = list(translator.translate_mixed(payloads))  # type: ignore[attr-defined]
+        else:
+            _, source_lang, target_lang = payloads[0]
+            texts = [text for text, _, _ in payloads]
+            del key  # the pair, which every payload carries too
+            out = list(
+                translator.translate_batch(texts, source_lang=source_lang, target_lang=target_lang)
+            )
+        generated[translator.spec.id] += sum(translator.count_tokens(t.text) for t in out)
+        return out
 
     return run
