@@ -52,6 +52,9 @@ class InferenceRunner:
         try:
             loop = asyncio.get_running_loop()
             future = loop.run_in_executor(self._pool, functools.partial(fn, *args, **kwargs))
+            # When the awaiting task is cancelled, nobody reads the shielded call's error;
+            # read it here so asyncio does not log it as never retrieved.
+            future.add_done_callback(lambda f: f.cancelled() or f.exception())
             return await asyncio.shield(future)
         finally:
             with self._lock:

@@ -13,17 +13,23 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
+from fastapi_offline import FastAPIOffline
 
 from models.config import EngineConfig
 from models.engines import Engines, load_engines
 from models.errors import ModelUnavailable
 from models.manifest import ManifestError
 from models.runtime import InferenceRunner
-from service import errors
+from service import errors, web
 from service.cache import ResultCache
+from service.jobs import routes as job_routes
+from service.jobs.manager import JobManager
+from service.jobs.run import executor
 from service.routes import router
 from service.settings import Settings
 from service.state import AppState, Caches, EngineSlot
+from service.store import parse_store_url
+from service.store.jobs import open_job_store
 
 log = logging.getLogger("service")
 Loader = Callable[[EngineConfig], Engines]
@@ -70,7 +76,22 @@ def create_app(settings: Settings | None = None, *, loader: Loader = load_engine
         try:
             entries = settings.result_cache_entries
             caches = Caches(ResultCache(entries), ResultCache(entries))
-            yield {"settings": settings, "runner": runner, "slot": slot, "caches": caches}
+            store = open_job_store(
+                parse_store_url(settings.store_url), keep_text=settings.jobs_store_text
+            )
+            run = executor(settings=settings, slot=slot, runner=runner, caches=caches)
+            jobs = JobManager(store, settings, run)
+            await jobs.start()
+            try:
+                yield {
+                    "settings": settings,
+                    "runner": runner,
+                    "slot": slot,
+                    "caches": caches,
+                    "jobs": jobs,
+                }
+            finally:
+                await jobs.close()
         finally:
             if task is not None and not task.done():
                 task.cancel()
@@ -79,7 +100,9 @@ def create_app(settings: Settings | None = None, *, loader: Loader = load_engine
                 slot.engines.close()
             slot.engines = None
 
-    app = FastAPI(
+    # fastapi-offline serves Swagger UI and ReDoc from its own wheel (FastAPI's default pages
+    # load them, and the favicon, from CDNs: blank pages offline).
+    app = FastAPIOffline(
         title="News summarisation and translation",
         version="0.1.0",
         description="Structured summaries (typed key points with character-offset evidence) "
@@ -112,6 +135,8 @@ def create_app(settings: Settings | None = None, *, loader: Loader = load_engine
         return await call_next(request)
 
     app.include_router(router)
+    app.include_router(job_routes.router)
+    web.install(app)
     return app
 
 

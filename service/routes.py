@@ -11,7 +11,14 @@ from fastapi.responses import JSONResponse
 from models.errors import InputTooLong
 from models.languages import NAMES, SUPPORTED
 from service.cache import ResultCache
-from service.deps import CachesDep, EnginesDep, RunnerDep, SettingsDep, SlotDep
+from service.deps import (
+    CachesDep,
+    EnginesDep,
+    ProgressDep,
+    RunnerDep,
+    SettingsDep,
+    SlotDep,
+)
 from service.schemas import (
     ErrorResponse,
     Health,
@@ -91,6 +98,7 @@ async def translate(
     runner: RunnerDep,
     caches: CachesDep,
     settings: SettingsDep,
+    progress: ProgressDep,
 ) -> TranslateResponse:
     """Translate one text or a list of texts into Russian, Kazakh, Chinese or English."""
     texts = body.texts()
@@ -98,6 +106,8 @@ async def translate(
     started = time.perf_counter()
 
     async def run() -> TranslateResponse:
+        if progress is not None:
+            progress(f"translating {body.target_lang}")
         result = await runner.run(
             engines.translation.translate,
             texts,
@@ -122,6 +132,7 @@ async def summarize(
     runner: RunnerDep,
     caches: CachesDep,
     settings: SettingsDep,
+    progress: ProgressDep,
 ) -> SummarizeResponse:
     """Structured summary of a news article: headline, summary, typed key points with evidence."""
     _check_length([body.text], settings.max_text_chars)
@@ -135,6 +146,7 @@ async def summarize(
             engine=body.engine,
             source_lang=body.source_lang,
             target_langs=body.target_langs,
+            progress=progress,
         )
         log.info(
             "summarize: engine %s by %s in %.0f ms",

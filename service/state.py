@@ -8,6 +8,7 @@ from typing import TypedDict
 from models.engines import Engines
 from models.runtime import InferenceRunner
 from service.cache import ResultCache
+from service.jobs.manager import JobManager
 from service.schemas import SummarizeResponse, TranslateResponse
 from service.settings import Settings
 
@@ -39,3 +40,4 @@ class AppState(TypedDict):
     runner: InferenceRunner
     slot: EngineSlot
     caches: Caches
+    jobs: JobManager

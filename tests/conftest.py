@@ -79,6 +79,7 @@ def tiny_settings(tiny_root: Path, tmp_path_factory: pytest.TempPathFactory) -> 
         hf_hub_offline=True,
         max_text_chars=20_000,
         max_body_bytes=200_000,
+        store_url=f"sqlite:///{tmp_path_factory.mktemp('store') / 'service.db'}",
     )
 
 
