@@ -13,14 +13,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
-from fastapi_offline import FastAPIOffline
 
 from models.config import EngineConfig
 from models.engines import Engines, load_engines
 from models.errors import ModelUnavailable
 from models.manifest import ManifestError
 from models.runtime import InferenceRunner
-from service import errors, web
+from service import docs, errors, web
 from service.cache import ResultCache
 from service.jobs import routes as job_routes
 from service.jobs.manager import JobManager
@@ -100,14 +99,14 @@ def create_app(settings: Settings | None = None, *, loader: Loader = load_engine
                 slot.engines.close()
             slot.engines = None
 
-    # fastapi-offline serves Swagger UI and ReDoc from its own wheel (FastAPI's default pages
-    # load them, and the favicon, from CDNs: blank pages offline).
-    app = FastAPIOffline(
+    app = FastAPI(
         title="News summarisation and translation",
         version="0.1.0",
         description="Structured summaries (typed key points with character-offset evidence) "
         "and translation into Russian, Kazakh and Chinese, on self-hosted models.",
         lifespan=lifespan,
+        docs_url=None,  # FastAPI's pages load from CDNs; service/docs.py serves offline ones
+        redoc_url=None,
     )
     errors.register(app)
 
@@ -136,6 +135,7 @@ def create_app(settings: Settings | None = None, *, loader: Loader = load_engine
 
     app.include_router(router)
     app.include_router(job_routes.router)
+    docs.install(app)
     web.install(app)
     return app
 
