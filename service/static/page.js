@@ -229,7 +229,7 @@ function selectPoint(i) {
     mark.classList.toggle("active", on);
     if (on && !first) first = mark;
   });
-  if (first) first.scrollIntoView({ block: "center", behavior: "smooth" });
+  if (first) first.scrollIntoView({ block: "center" });
 }
 
 function renderFigures(figures) {
