@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from helpers import SEED, assert_error, wait_until
+from servers import redis_server
 
 from models.config import EngineConfig
 from models.engines import Engines, load_engines
@@ -216,7 +217,17 @@ def _interrupt(settings: Settings) -> str:
 def test_restart_reruns_an_unfinished_job_when_its_request_was_kept(
     tiny_settings: Settings, tmp_path: Path
 ) -> None:
-    settings = _settings(tiny_settings, tmp_path, jobs_store_text=True)
+    _restart_reruns(_settings(tiny_settings, tmp_path, jobs_store_text=True))
+
+
+def test_restart_reruns_with_the_redis_store(tiny_settings: Settings, tmp_path: Path) -> None:
+    with redis_server(tmp_path) as url:
+        _restart_reruns(
+            tiny_settings.model_copy(update={"store_url": url, "jobs_store_text": True})
+        )
+
+
+def _restart_reruns(settings: Settings) -> None:
     job_id = _interrupt(settings)
     with TestClient(create_app(settings)) as c:
         final = _finished(c, job_id)
