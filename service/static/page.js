@@ -63,15 +63,16 @@ async function loadFile(file) {
   const raw = await file.text();
   const isHtml = /\.html?$/i.test(file.name) || file.type === "text/html";
   pendingHtml = null;
-  if (isHtml && (await supportsHtml())) {
-    pendingHtml = raw;
-    $("article").value = htmlToText(raw).text;
-    $("file-note").textContent = `${file.name}: HTML, the server extracts the article`;
-  } else if (isHtml) {
+  if (isHtml) {
     const { text, title } = htmlToText(raw);
     $("article").value = text;
     if (title && !$("title").value) $("title").value = title;
-    $("file-note").textContent = `${file.name}: text taken from the HTML`;
+    if (await supportsHtml()) {
+      pendingHtml = raw; // sent as HTML: the server extracts the article and its offsets
+      $("file-note").textContent = `${file.name}: HTML, the server extracts the article`;
+    } else {
+      $("file-note").textContent = `${file.name}: text taken from the HTML`;
+    }
   } else {
     $("article").value = raw;
     $("file-note").textContent = file.name;

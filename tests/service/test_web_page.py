@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -173,3 +174,31 @@ def test_error_shows_the_api_message(driver: Any, server: str) -> None:
     assert "non-whitespace" in message
     assert _js(driver, "return document.getElementById('error').textContent") == message
     assert _js(driver, "return document.getElementById('run').disabled") is False
+
+
+def test_html_file_gives_its_text_and_title_and_runs_nothing(
+    driver: Any, server: str, tmp_path: Path
+) -> None:
+    page = tmp_path / "story.html"
+    page.write_text(
+        "<html><head><title>Visa talks</title><script>window.__pwned = 'file'</script>"
+        "<style>p { color: red }</style></head><body><nav>Home | World</nav><article>"
+        "<p>ASTANA. The Kazakh side expressed hope for visa-free travel.</p>"
+        "<p>Talks resume in May.</p></article></body></html>",
+        "utf-8",
+    )
+    _open(driver, server)
+    driver.find_element("id", "file").send_keys(str(page))
+    wait_until(  # the note comes last, once the page knows how the HTML will be sent
+        lambda: _js(driver, "return document.getElementById('file-note').textContent") != "",
+        timeout_s=10,
+        what="the file to be read",
+    )
+    text = _js(driver, "return document.getElementById('article').value")
+    assert "The Kazakh side expressed hope for visa-free travel." in text
+    assert "__pwned" not in text and "color: red" not in text and "<p>" not in text
+    assert _js(driver, "return document.getElementById('title').value") == "Visa talks"
+    assert _js(driver, "return window.__pwned === undefined") is True
+    assert _js(driver, "return document.getElementById('file-note').textContent").startswith(
+        "story.html: "
+    )
