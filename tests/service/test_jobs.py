@@ -303,3 +303,20 @@ def test_webhook_is_retried_with_backoff_until_delivered(
         assert callback["attempts"] == 3 and callback["last_status"] == 200
     assert [b["id"] for b in bodies] == [job["id"]] * 3
     assert bodies[-1]["status"] == "done" and bodies[-1]["result"]["translations"]
+
+
+def test_finished_jobs_expire_and_make_room(tiny_settings: Settings, tmp_path: Path) -> None:
+    settings = _settings(tiny_settings, tmp_path, jobs_max_stored=2, jobs_ttl_s=2)
+    body = {"kind": "translate", "request": {"text": "Hi.", "target_lang": "ru"}}
+    with TestClient(create_app(settings)) as c:
+        first = _finished(c, _submit(c, body)["id"])
+        second = _finished(c, _submit(c, body)["id"])
+        third = _submit(c, body)  # the store is full: the oldest finished job makes room
+        assert_error(c.get(f"/jobs/{first['id']}"), 404, "not_found")
+        assert c.get(f"/jobs/{second['id']}").status_code == 200
+        _finished(c, third["id"])
+        wait_until(  # the sweep deletes finished jobs older than JOBS_TTL_S
+            lambda: c.get(f"/jobs/{third['id']}").status_code == 404,
+            timeout_s=10,
+            what="the finished job to expire",
+        )
