@@ -6,6 +6,7 @@ torch, so tools can read the settings without loading the inference stack.
 
 from __future__ import annotations
 
+import socket
 from dataclasses import fields
 from pathlib import Path
 from typing import Literal, Self
@@ -69,6 +70,18 @@ class Settings(BaseSettings):
     jobs_max_running: int = Field(2, ge=1, description="Jobs running at once (others queue).")
     jobs_ttl_s: int = Field(
         86_400, ge=1, description="Seconds a finished job is kept before it is deleted."
+    )
+    jobs_replica_id: str = Field(
+        default_factory=socket.gethostname,
+        min_length=1,
+        description="This replica's name in the job store (default: the host name). At start "
+        "it takes up its own unfinished jobs; another replica's only once stale.",
+    )
+    jobs_stale_s: float = Field(
+        60.0,
+        ge=1,
+        description="An unfinished job whose replica has not refreshed it for this long is "
+        "taken up by another (each replica refreshes its jobs every JOBS_STALE_S / 4).",
     )
     job_callback_attempts: int = Field(
         5, ge=1, le=20, description="Tries to deliver a job's callback_url webhook."

@@ -70,6 +70,9 @@ class JobManager:
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._background: set[asyncio.Task[None]] = set()
         self._texts: dict[str, _Texts] = {}
+        # The records this replica runs or queues: the one object each is saved from.
+        self._live: dict[str, JobRecord] = {}
+        self.owner = settings.jobs_replica_id
         self._cancelled: set[str] = set()
         self._changed = asyncio.Condition()
         self._create_lock = asyncio.Lock()
@@ -80,13 +83,25 @@ class JobManager:
         return await asyncio.to_thread(fn, *args)
 
     async def start(self) -> None:
-        """Take up what a previous process left unfinished, and start the expiry sweep."""
+        """Take up what this replica left unfinished before a restart (and what stale
+        replicas left), and start the heartbeat and expiry sweep."""
+        await self._take_up()
+        self._keep(asyncio.create_task(self._sweep()))
+
+    async def _take_up(self) -> None:
+        stale = time.time() - self.settings.jobs_stale_s
         for record in await self._io(self.store.unfinished):
+            if record.id in self._live:
+                continue
+            if record.owner not in (None, self.owner) and record.updated_at > stale:
+                continue  # another replica's, and it is alive
+            record.owner = self.owner
             if record.request is not None:
                 record.status, record.started_at = "queued", None
                 record.stages.append("queued")
                 record.notes.append("the service restarted; the job was queued again")
                 self._texts[record.id] = _Texts(record.request)
+                self._live[record.id] = record
                 await self._save(record)
                 self._spawn(record.id)
             else:
@@ -103,7 +118,6 @@ class JobManager:
                     error_status=503,
                 )
                 await self._save(record)
-        self._keep(asyncio.create_task(self._sweep()))
 
     async def close(self) -> None:
         """Stop running jobs and webhooks (the store keeps them unfinished for the next start)."""
@@ -136,8 +150,10 @@ class JobManager:
                 request=request,
                 stages=["queued"],
                 callback=CallbackState(callback_url) if callback_url else None,
+                owner=self.owner,
             )
             self._texts[record.id] = _Texts(request)
+            self._live[record.id] = record
             await self._save(record)
         self._spawn(record.id)
         return record
@@ -159,8 +175,10 @@ class JobManager:
         return record
 
     async def cancel(self, job_id: str) -> JobRecord | None:
-        """Cancel a queued or running job; returns it (unchanged when already finished)."""
-        record = await self.get(job_id)
+        """Cancel a queued or running job; returns it (unchanged when already finished).
+        Another replica's job is marked cancelled in the store; that replica sees it at its
+        next heartbeat."""
+        record = self._live.get(job_id) or await self.get(job_id)
         if record is None or record.finished:
             return record
         # A running job's inference thread cannot be interrupted: its progress callback
@@ -174,9 +192,10 @@ class JobManager:
             return await self.get(job_id) or record
         if task is not None:
             task.cancel()
-        # Queued (or left running by a process that is gone): finish it here.
+        # Queued here, or another replica's: finish it now.
         self._finish(record, "cancelled")
         await self._save(record)
+        self._live.pop(job_id, None)  # after the save: the sweep must not take it up again
         self._deliver_later(record)
         return record
 
@@ -197,8 +216,14 @@ class JobManager:
         task.add_done_callback(self._background.discard)
 
     async def _run(self, job_id: str) -> None:
+        try:
+            await self._run_live(job_id)
+        finally:
+            self._live.pop(job_id, None)
+
+    async def _run_live(self, job_id: str) -> None:
         async with self._slots:
-            record = await self.get(job_id)
+            record = self._live.get(job_id)
             if record is None or record.status != "queued" or record.request is None:
                 return
             record.status, record.started_at = "running", time.time()
@@ -301,6 +326,21 @@ class JobManager:
             self._texts.pop(job_id, None)
 
     async def _sweep(self) -> None:
+        every = min(self.settings.jobs_stale_s / 4, self.settings.jobs_ttl_s / 2, 60.0)
         while True:
-            await asyncio.sleep(min(60.0, self.settings.jobs_ttl_s / 2))
+            await asyncio.sleep(every)
+            await self._heartbeat()
+            await self._take_up()
             await self._drop(await self._io(self._expired_ids))
+
+    async def _heartbeat(self) -> None:
+        """Refresh this replica's unfinished jobs; stop those cancelled elsewhere."""
+        for job_id, record in list(self._live.items()):
+            stored: JobRecord | None = await self._io(self.store.get, job_id)
+            if stored is not None and stored.status == "cancelled" and not record.finished:
+                self._cancelled.add(job_id)
+                task = self._tasks.get(job_id)
+                if task is not None:
+                    task.cancel()
+            elif not record.finished:
+                await self._save(record)

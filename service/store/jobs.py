@@ -38,7 +38,8 @@ class CallbackState:
 
 @dataclass
 class JobRecord:
-    """One job. Times are Unix seconds; ``stages`` lists the stages started, in order."""
+    """One job. Times are Unix seconds; ``stages`` lists the stages started, in order;
+    ``owner`` is the replica running it, which refreshes ``updated_at`` while it does."""
 
     id: str
     kind: JobKind
@@ -55,6 +56,7 @@ class JobRecord:
     runs: int = 0
     notes: list[str] = field(default_factory=list)
     callback: CallbackState | None = None
+    owner: str | None = None
 
     @property
     def finished(self) -> bool:

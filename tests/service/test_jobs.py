@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -19,6 +20,8 @@ from models.engines import Engines, load_engines
 from models.errors import GenerationFailed
 from service.main import create_app
 from service.settings import Settings
+from service.store import parse_store_url
+from service.store.jobs import JobRecord, open_job_store
 
 SHORT = {"text": SEED, "target_langs": ["ru"], "cache": False}
 
@@ -320,3 +323,24 @@ def test_finished_jobs_expire_and_make_room(tiny_settings: Settings, tmp_path: P
             timeout_s=10,
             what="the finished job to expire",
         )
+
+
+def test_replicas_take_up_only_their_own_or_stale_jobs(
+    tiny_settings: Settings, tmp_path: Path
+) -> None:
+    settings = _settings(tiny_settings, tmp_path, jobs_store_text=True, jobs_stale_s=2)
+    store = open_job_store(parse_store_url(settings.store_url), keep_text=True)
+    now = time.time()
+    request = {"text": "Hi.", "target_lang": "ru"}
+    for job_id, owner in (("alive", "replica-b"), ("stale", "replica-c")):
+        # "stale" was last refreshed long ago; "alive" is refreshed by the test below.
+        at = now - 3600 if job_id == "stale" else now + 3600
+        store.put(JobRecord(job_id, "translate", "running", at, at, request, owner=owner))
+    store.close()
+    a = settings.model_copy(update={"jobs_replica_id": "replica-a"})
+    with TestClient(create_app(a)) as c:
+        stale = _finished(c, "stale")
+        assert stale["status"] == "done" and stale["runs"] == 1
+        assert c.get("/jobs/alive").json()["status"] == "running"  # another replica's
+        r = c.delete("/jobs/alive")  # marked cancelled in the store for its replica to see
+        assert r.status_code == 200 and r.json()["status"] == "cancelled"
