@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Body, HTTPException
+from fastapi.openapi.models import Example
 from fastapi.responses import JSONResponse
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
@@ -28,6 +29,32 @@ _EVENTS_DOC = (
 )
 
 
+_EXAMPLES: dict[str, Example] = {
+    "summarize": {
+        "summary": "A summary with translations, and a webhook",
+        "value": {
+            "kind": "summarize",
+            "request": {
+                "text": "ASTANA. The Kazakh side expressed hope for the speedy resumption of "
+                "visas by China for citizens of Kazakhstan.",
+                "target_langs": ["ru", "kk", "zh"],
+            },
+            "callback_url": "http://newsroom.internal/hooks/brief",
+        },
+    },
+    "translate": {
+        "summary": "A translation",
+        "value": {
+            "kind": "translate",
+            "request": {
+                "text": "China is the largest trade partner of Kazakhstan.",
+                "target_lang": "kk",
+            },
+        },
+    },
+}
+
+
 async def _job(jobs: JobManager, job_id: str) -> JobRecord:
     record = await jobs.get(job_id)
     if record is None:
@@ -45,7 +72,9 @@ async def _job(jobs: JobManager, job_id: str) -> JobRecord:
     },
 )
 async def create_job(
-    body: Annotated[JobRequest, Body()], jobs: JobsDep, settings: SettingsDep
+    body: Annotated[JobRequest, Body(openapi_examples=_EXAMPLES)],
+    jobs: JobsDep,
+    settings: SettingsDep,
 ) -> JobOut | JSONResponse:
     """Start a summarize or translate job; answers 202 with its id at once."""
     if isinstance(body, SummarizeJob):
