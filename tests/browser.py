@@ -24,7 +24,9 @@ from servers import free_port
 from service.main import create_app
 from service.settings import Settings
 
-REPORTS = REPO_ROOT / "reports"
+# Not reports/ itself: reports/web-page.png, the README's picture, is committed and should
+# not change with every test run (copy a new screenshot there by hand).
+SCREENSHOTS = REPO_ROOT / "reports" / "screenshots"
 FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -98,9 +100,9 @@ def chromium() -> Iterator[Any]:
 
 
 def screenshot(driver: Any, name: str) -> Path:
-    """Save the window as ``reports/<name>.png``; returns the path."""
-    REPORTS.mkdir(exist_ok=True)
-    path = REPORTS / f"{name}.png"
+    """Save the window as ``reports/screenshots/<name>.png``; returns the path."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
     assert driver.save_screenshot(str(path)), f"no screenshot saved at {path}"
     return path
 
