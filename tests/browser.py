@@ -21,7 +21,8 @@ import uvicorn
 from helpers import REPO_ROOT, wait_until
 from servers import free_port
 
-from service.main import create_app
+from models.engines import load_engines
+from service.main import Loader, create_app
 from service.settings import Settings
 
 # Not reports/ itself: reports/web-page.png, the README's picture, is committed and should
@@ -44,12 +45,11 @@ FLAGS = (
 
 
 @contextmanager
-def live_server(settings: Settings) -> Iterator[str]:
+def live_server(settings: Settings, loader: Loader = load_engines) -> Iterator[str]:
     """The app served by a real uvicorn in a thread; yields its base URL."""
     port = free_port()
-    config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
-    )
+    app = create_app(settings, loader=loader)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

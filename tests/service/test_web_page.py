@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,8 @@ from browser import chromium, live_server, resources, screenshot
 from fastapi.testclient import TestClient
 from helpers import SEED, wait_until
 
+from models.config import EngineConfig
+from models.engines import Engines, load_engines
 from service.settings import Settings
 
 HOSTILE = (
@@ -202,3 +205,46 @@ def test_html_file_gives_its_text_and_title_and_runs_nothing(
     assert _js(driver, "return document.getElementById('file-note').textContent").startswith(
         "story.html: "
     )
+
+
+def test_cancel_stops_the_job(tiny_settings: Settings, tmp_path: Path) -> None:
+    entered, release = threading.Event(), threading.Event()
+
+    def loader(config: EngineConfig) -> Engines:
+        engines = load_engines(config)
+        original = engines.summarizer.summarize
+
+        def held(*args: Any, **kwargs: Any) -> Any:
+            entered.set()
+            assert release.wait(60)
+            return original(*args, **kwargs)
+
+        engines.summarizer.summarize = held  # type: ignore[method-assign]
+        return engines
+
+    settings = tiny_settings.model_copy(update={"store_url": f"sqlite:///{tmp_path / 's.db'}"})
+    with live_server(settings, loader) as url, chromium() as browser:
+        _open(browser, url)
+        _fill(browser, SEED)
+        assert entered.wait(60)
+        wait_until(
+            lambda: _js(browser, "return !document.getElementById('cancel').hidden"),
+            timeout_s=10,
+            what="the Cancel button",
+        )
+        browser.find_element("id", "cancel").click()
+        wait_until(
+            lambda: _js(browser, "return !document.getElementById('error').hidden"),
+            timeout_s=30,
+            what="the cancellation to show",
+        )
+        release.set()
+        assert _js(browser, "return document.getElementById('error').textContent") == (
+            "The job was cancelled."
+        )
+        stages = _js(
+            browser, "return [...document.querySelectorAll('#stages li')].map(l => l.textContent)"
+        )
+        assert stages[-1] == "cancelled"
+        assert _js(browser, "return document.getElementById('result').hidden") is True
+        assert _js(browser, "return document.getElementById('run').disabled") is False
