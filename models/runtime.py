@@ -88,6 +88,9 @@ class InferenceRunner:
         # waiting: a timed-out call that is already running still occupies a worker.
         job.add_done_callback(self._release)
         waiting = asyncio.wrap_future(job)
+        # When the awaiting task is cancelled (a job cancelled), nobody reads the shielded
+        # call's error; read it here so asyncio does not log it as never retrieved.
+        waiting.add_done_callback(lambda f: f.cancelled() or f.exception())
         try:
             return await asyncio.wait_for(asyncio.shield(waiting), self.timeout_s)
         except TimeoutError:

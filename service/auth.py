@@ -116,6 +116,25 @@ class Meter:
         window = await charge(self.request, self.caller, chars)
         self.charged.append((window, chars))
 
+    async def refund(self) -> None:
+        """Give back everything charged so far (the request then failed)."""
+        limiter = get_limiter(self.request)
+        for window, chars in self.charged:
+            await limiter.refund(self.caller, window, chars)
+        self.charged.clear()
+
+
+class Prepaid(Meter):
+    """The meter a job's work runs with: its characters were charged when the job was
+    accepted (``POST /jobs``), so running it charges nothing more."""
+
+    def __init__(self) -> None:
+        self.charged = []
+
+    async def charge(self, chars: int) -> None:
+        """Nothing: the job was charged when it was accepted."""
+        del chars
+
 
 async def get_meter(
     request: Request, caller: Annotated[Caller, Depends(get_caller)]
@@ -126,9 +145,7 @@ async def get_meter(
     try:
         yield meter
     except Exception:
-        limiter = get_limiter(request)
-        for window, chars in meter.charged:
-            await limiter.refund(caller, window, chars)
+        await meter.refund()
         raise
 
 

@@ -9,6 +9,8 @@ from fastapi import Depends, Request
 from models.engines import Engines
 from models.errors import ModelUnavailable
 from models.runtime import InferenceRunner
+from models.summary.summarizer import Progress
+from service.jobs.manager import JobManager
 from service.quotas import Limiter
 from service.settings import Settings
 from service.state import AppState, Caches, EngineSlot
@@ -59,6 +61,16 @@ def get_limiter(request: Request) -> Limiter:
     return app_state(request)["limiter"]
 
 
+def get_jobs(request: Request) -> JobManager:
+    """The job manager."""
+    return app_state(request)["jobs"]
+
+
+def no_progress() -> Progress | None:
+    """An HTTP request reports no progress; a job calls the route with its own callback."""
+    return None
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SlotDep = Annotated[EngineSlot, Depends(get_slot)]
 EnginesDep = Annotated[Engines, Depends(get_engines)]
@@ -66,3 +78,5 @@ RunnerDep = Annotated[InferenceRunner, Depends(get_runner)]
 CachesDep = Annotated[Caches, Depends(get_caches)]
 KeyStoreDep = Annotated[KeyStore, Depends(get_key_store)]
 LimiterDep = Annotated[Limiter, Depends(get_limiter)]
+JobsDep = Annotated[JobManager, Depends(get_jobs)]
+ProgressDep = Annotated[Progress | None, Depends(no_progress)]

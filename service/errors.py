@@ -102,20 +102,26 @@ def envelope(
     return JSONResponse(body, status_code=status, headers=headers)
 
 
-async def _inference_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, InferenceError)
+def status_of(exc: InferenceError) -> tuple[int, str]:
+    """The HTTP status and error type of a domain exception (jobs report the same)."""
     for cls, status, kind in _STATUS:
         if isinstance(exc, cls):
-            headers = (
-                {"Retry-After": str(exc.retry_after_s)}
-                if isinstance(exc, Overloaded | ShuttingDown)
-                else None
-            )
-            if status >= 500:
-                route = getattr(request.scope.get("route"), "path", "unmatched")
-                log.warning("%s on %s: %s", kind, route, exc.message)
-            return envelope(status, kind, exc.message, exc.param, headers)
+            return status, kind
     raise AssertionError("unreachable: InferenceError is last in _STATUS")
+
+
+async def _inference_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, InferenceError)
+    status, kind = status_of(exc)
+    headers = (
+        {"Retry-After": str(exc.retry_after_s)}
+        if isinstance(exc, Overloaded | ShuttingDown)
+        else None
+    )
+    if status >= 500:
+        route = getattr(request.scope.get("route"), "path", "unmatched")
+        log.warning("%s on %s: %s", kind, route, exc.message)
+    return envelope(status, kind, exc.message, exc.param, headers)
 
 
 async def _access_denied(_request: Request, exc: Exception) -> JSONResponse:

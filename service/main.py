@@ -20,9 +20,12 @@ from models.engines import Engines, load_engines
 from models.errors import ModelUnavailable
 from models.manifest import ManifestError
 from models.runtime import InferenceRunner
-from service import errors
+from service import docs, errors, web
 from service.auth import declare_security
 from service.cache import ResultCache
+from service.jobs import routes as job_routes
+from service.jobs.manager import JobManager
+from service.jobs.run import executor
 from service.logs import configure_logging
 from service.metrics import Metrics, metrics_router
 from service.middleware import REQUEST_ID_HEADER, BodyChecks, RequestContext
@@ -31,6 +34,8 @@ from service.routes import router
 from service.schemas import ErrorResponse
 from service.settings import Settings
 from service.state import AppState, Caches, EngineSlot
+from service.store import parse_store_url
+from service.store.jobs import open_job_store
 from service.store.keys import open_key_store
 from service.usage import router as usage_router
 
@@ -88,14 +93,24 @@ def create_app(settings: Settings | None = None, *, loader: Loader = load_engine
         try:
             entries = settings.result_cache_entries
             caches = Caches(ResultCache(entries), ResultCache(entries))
-            yield {
-                "settings": settings,
-                "runner": runner,
-                "slot": slot,
-                "caches": caches,
-                "keys": keys,
-                "limiter": limiter,
-            }
+            store = open_job_store(
+                parse_store_url(settings.store_url), keep_text=settings.jobs_store_text
+            )
+            run = executor(settings=settings, slot=slot, runner=runner, caches=caches)
+            jobs = JobManager(store, settings, run)
+            await jobs.start()
+            try:
+                yield {
+                    "settings": settings,
+                    "runner": runner,
+                    "slot": slot,
+                    "caches": caches,
+                    "jobs": jobs,
+                    "keys": keys,
+                    "limiter": limiter,
+                }
+            finally:
+                await jobs.close()
         finally:
             if task is not None and not task.done():
                 task.cancel()
@@ -115,6 +130,8 @@ def create_app(settings: Settings | None = None, *, loader: Loader = load_engine
         lifespan=lifespan,
         # Any route can fail unexpectedly; the model routes list their other statuses.
         responses={500: {"model": ErrorResponse, "description": "Internal error"}},
+        docs_url=None,  # FastAPI's pages load from CDNs; service/docs.py serves offline ones
+        redoc_url=None,
     )
     errors.register(app)
     # Added innermost first: RequestContext wraps everything, so a 413 or 415 from the body
@@ -132,6 +149,9 @@ def create_app(settings: Settings | None = None, *, loader: Loader = load_engine
     app.include_router(metrics_router(metrics))
     app.include_router(router)
     app.include_router(usage_router)
+    app.include_router(job_routes.router)
+    docs.install(app)
+    web.install(app)
     if settings.api_keys_required:
         declare_security(app)
     return app

@@ -12,7 +12,14 @@ from models.errors import InputTooLong
 from models.languages import NAMES, SUPPORTED
 from service.auth import MeterDep
 from service.cache import ResultCache
-from service.deps import CachesDep, EnginesDep, RunnerDep, SettingsDep, SlotDep
+from service.deps import (
+    CachesDep,
+    EnginesDep,
+    ProgressDep,
+    RunnerDep,
+    SettingsDep,
+    SlotDep,
+)
 from service.schemas import (
     ErrorResponse,
     Health,
@@ -96,6 +103,7 @@ async def translate(
     runner: RunnerDep,
     caches: CachesDep,
     settings: SettingsDep,
+    progress: ProgressDep,
 ) -> TranslateResponse:
     """Translate one text or a list of texts into Russian, Kazakh, Chinese or English."""
     texts = body.texts()
@@ -104,6 +112,8 @@ async def translate(
     started = time.perf_counter()
 
     async def run() -> TranslateResponse:
+        if progress is not None:
+            progress(f"translating {body.target_lang}")
         result = await runner.run(
             engines.translation.translate,
             texts,
@@ -129,6 +139,7 @@ async def summarize(
     runner: RunnerDep,
     caches: CachesDep,
     settings: SettingsDep,
+    progress: ProgressDep,
 ) -> SummarizeResponse:
     """Structured summary of a news article: headline, summary, typed key points with evidence."""
     _check_length([body.text], settings.max_text_chars)
@@ -145,6 +156,7 @@ async def summarize(
             engine=body.engine,
             source_lang=body.source_lang,
             target_langs=body.target_langs,
+            progress=progress,
         )
         log.info(
             "summarize: engine %s by %s in %.0f ms",

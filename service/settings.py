@@ -7,6 +7,7 @@ torch, so tools can read the settings without loading the inference stack.
 from __future__ import annotations
 
 import re
+import socket
 from dataclasses import fields
 from pathlib import Path
 from typing import Literal, Self
@@ -76,6 +77,43 @@ class Settings(BaseSettings):
         "(this process) or redis://HOST:PORT/DB (shared by replicas).",
     )
     hf_hub_offline: bool = Field(False, description="Never contact the Hugging Face hub.")
+    jobs_store_text: bool = Field(
+        False,
+        description="Write job requests and results (article text) to the store, so that an "
+        "unfinished job is run again after a restart and a result outlives it. Off: they stay "
+        "in memory, and a job a restart interrupts is reported failed.",
+    )
+    jobs_max_stored: int = Field(
+        1000, ge=1, description="Jobs kept (oldest finished ones are dropped to make room)."
+    )
+    jobs_max_pending: int = Field(
+        64, ge=1, description="Queued and running jobs at once; more get 429."
+    )
+    jobs_max_running: int = Field(2, ge=1, description="Jobs running at once (others queue).")
+    jobs_ttl_s: int = Field(
+        86_400, ge=1, description="Seconds a finished job is kept before it is deleted."
+    )
+    jobs_replica_id: str = Field(
+        default_factory=socket.gethostname,
+        min_length=1,
+        description="This replica's name in the job store (default: the host name). At start "
+        "it takes up its own unfinished jobs; another replica's only once stale.",
+    )
+    jobs_stale_s: float = Field(
+        60.0,
+        ge=1,
+        description="An unfinished job whose replica has not refreshed it for this long is "
+        "taken up by another (each replica refreshes its jobs every JOBS_STALE_S / 4).",
+    )
+    job_callback_attempts: int = Field(
+        5, ge=1, le=20, description="Tries to deliver a job's callback_url webhook."
+    )
+    job_callback_backoff_s: float = Field(
+        1.0, gt=0, le=600, description="First retry delay of a webhook; doubled each try."
+    )
+    job_callback_timeout_s: float = Field(
+        10.0, gt=0, le=300, description="Timeout of one webhook POST."
+    )
     max_text_chars: int = Field(100_000, ge=1, description="Longest text accepted (413 above).")
     max_body_bytes: int = Field(2_000_000, ge=1, description="Largest request body (413 above).")
     inference_workers: int = Field(

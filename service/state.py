@@ -8,6 +8,7 @@ from typing import TypedDict
 from models.engines import Engines
 from models.runtime import InferenceRunner
 from service.cache import ResultCache
+from service.jobs.manager import JobManager
 from service.quotas import Limiter
 from service.schemas import SummarizeResponse, TranslateResponse
 from service.settings import Settings
@@ -43,3 +44,4 @@ class AppState(TypedDict):
     caches: Caches
     keys: KeyStore
     limiter: Limiter
+    jobs: JobManager

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from models.config import SummarizerOptions
 from models.embeddings import Embedder
@@ -23,6 +23,8 @@ from models.summary.types import Article, Draft, Engine, StructuredSummary
 from models.translation import TranslationService
 
 log = logging.getLogger(__name__)
+Progress = Callable[[str], None]
+"""Told the name of each stage as it starts (a job's progress); it may raise to stop the work."""
 # Generic sentences (no test set's), one a clear request so both request detectors run.
 WARM_UP_ARTICLE = (
     "The farmers' union called on the ministry to raise grain prices. "
@@ -100,21 +102,28 @@ class Summarizer:
         engine: Engine = "auto",
         source_lang: str = "auto",
         target_langs: Sequence[LangCode] = (),
+        progress: Progress | None = None,
     ) -> StructuredSummary:
-        """Summarise ``text``; returns a ``StructuredSummary``.
+        """Summarise ``text``; returns a ``StructuredSummary``. ``progress`` is told each stage
+        as it starts: ``analysing``, ``key points and headline``, ``translating ru, kk``.
 
         Raises ``UnsupportedLanguage`` (source), ``ModelUnavailable`` (``engine="llm"`` with
         no LLM loaded, or no translation model for a target) or ``GenerationFailed``.
         """
+        tell = progress or _silent
+        tell("analysing")
         started = clock = time.perf_counter()
         detection = self.detector.resolve(text, source_lang)
         article = self.analyse(text, lang=detection.lang, title=title)
         analysed_ms = ms_since(clock)
         if engine == "llm" and self.llm_engine is None:
             raise ModelUnavailable(model="llm", reason="the loaded profile has no LLM")
+        tell("key points and headline")
         draft, fallback_note = self._draft(article, max_key_points, engine)
         timings = {"analyse": analysed_ms, **draft.timings_ms}
         clock = time.perf_counter()
+        if target_langs:
+            tell(f"translating {', '.join(target_langs)}")
         translations = translate_summary(
             draft, self.translation, source_lang=detection.lang, target_langs=target_langs
         )
@@ -142,6 +151,10 @@ class Summarizer:
                 note = f"LLM engine failed ({type(exc).__name__}); extractive used instead"
                 return self.extractive.draft(article, max_key_points), (note,)
         return self.extractive.draft(article, max_key_points), ()
+
+
+def _silent(_stage: str) -> None:
+    return None
 
 
 def build_summary(
