@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 
 from models.errors import InputTooLong
 from models.languages import NAMES, SUPPORTED
+from models.translation.glossary import Glossary
 from service.cache import ResultCache
 from service.deps import CachesDep, EnginesDep, RunnerDep, SettingsDep, SlotDep
 from service.schemas import (
@@ -96,6 +97,7 @@ async def translate(
     texts = body.texts()
     _check_length(texts, settings.max_text_chars)
     started = time.perf_counter()
+    glossary_given = bool(body.glossary or body.preserve)
 
     async def run() -> TranslateResponse:
         result = await runner.run(
@@ -103,6 +105,7 @@ async def translate(
             texts,
             target_lang=body.target_lang,
             source_lang=body.source_lang,
+            glossary=Glossary.build(body.glossary, body.preserve) if glossary_given else None,
         )
         log.info("translate: %d text(s) -> %s by %s", len(texts), body.target_lang, result.models)
         total_ms = round((time.perf_counter() - started) * 1000, 1)

@@ -14,6 +14,7 @@ from models.translation import TranslationResult
 Lang = LangCode
 SourceLang = Literal["auto"] | LangCode
 NonBlank = Annotated[str, Field(min_length=1)]
+Term = Annotated[str, Field(min_length=1, max_length=200)]
 
 
 def _seed_example() -> str:
@@ -50,6 +51,19 @@ class TranslateRequest(Strict):
     target_lang: Lang = Field(description="Target language code.", examples=["kk"])
     source_lang: SourceLang = Field(
         "auto", description="Source language code, or auto to detect it per text."
+    )
+    glossary: dict[Term, Term] = Field(
+        default_factory=dict,
+        max_length=500,
+        description="Source term -> target term: each term found (case-sensitive, whole "
+        "words) is translated as given; glossary_misses lists where that failed.",
+        examples=[{"Kazinform": "Казинформ"}],
+    )
+    preserve: list[Term] = Field(
+        default_factory=list,
+        max_length=500,
+        description="Terms left exactly as written (do-not-translate).",
+        examples=[["KAZINFORM"]],
     )
     cache: bool = Field(
         True,
@@ -93,6 +107,14 @@ class QualityOut(Out):
     checks: list[CheckOut]
 
 
+class GlossaryMissOut(Out):
+    """A glossary or do-not-translate term found in a segment but not in its translation."""
+
+    text: int = Field(description="Index of the input text.")
+    segment: str = Field(description="The source segment that holds the term.")
+    term: str = Field(description="The source term.")
+
+
 class TranslateResponse(BaseModel):
     """POST /translate answer; ``translations`` is aligned with the input."""
 
@@ -110,6 +132,9 @@ class TranslateResponse(BaseModel):
     )
     warnings: list[str] = Field(
         description="Failed checks, and what is known of the model's output in this language."
+    )
+    glossary_misses: list[GlossaryMissOut] = Field(
+        default_factory=list, description="Where a glossary term could not be applied."
     )
     timings_ms: dict[str, float]
 
@@ -129,6 +154,7 @@ class TranslateResponse(BaseModel):
             notes=list(result.notes),
             quality=[QualityOut.model_validate(q) for q in result.quality],
             warnings=list(result.warnings),
+            glossary_misses=[GlossaryMissOut.model_validate(m) for m in result.glossary_misses],
             timings_ms={"total": total_ms},
         )
 

@@ -20,6 +20,8 @@ from models.errors import GenerationFailed, ModelUnavailable, UnsupportedLanguag
 from models.langdetect import Detection, LanguageDetector
 from models.languages import SUPPORTED, LangCode
 from models.text.segmentation import Document, plan, render, sentence_joiner
+from models.translation.glossary import Glossary, GlossaryMiss, Masked, Terms, check_terms, mask
+from models.translation.glossary import restore as restore_terms
 from models.translation.quality import Quality, QualityChecker
 from models.translation.types import SegmentTranslator, Translation, TranslationResult
 
@@ -98,16 +100,29 @@ class TranslationService:
         ]
 
     def translate(
-        self, texts: Sequence[str], *, target_lang: LangCode, source_lang: str = "auto"
+        self,
+        texts: Sequence[str],
+        *,
+        target_lang: LangCode,
+        source_lang: str = "auto",
+        glossary: Glossary | None = None,
     ) -> TranslationResult:
         """Translate every text into ``target_lang``; returns translations in input order.
 
-        Raises ``UnsupportedLanguage``, ``ModelUnavailable`` or ``GenerationFailed``.
+        ``glossary`` terms are enforced (``models.translation.glossary``); the result lists
+        where one could not be put in. Raises ``UnsupportedLanguage``, ``ModelUnavailable``
+        or ``GenerationFailed``.
         """
-        return self.translate_many([(texts, target_lang)], source_lang=source_lang)[0]
+        return self.translate_many(
+            [(texts, target_lang)], source_lang=source_lang, glossary=glossary
+        )[0]
 
     def translate_many(
-        self, jobs: Sequence[tuple[Sequence[str], LangCode]], *, source_lang: str = "auto"
+        self,
+        jobs: Sequence[tuple[Sequence[str], LangCode]],
+        *,
+        source_lang: str = "auto",
+        glossary: Glossary | None = None,
     ) -> list[TranslationResult]:
         """Translate several ``(texts, target_lang)`` jobs at once, one result per job.
 
@@ -142,7 +157,7 @@ class TranslationService:
                     pending.setdefault(translator.spec.id, []).append((job, n, segment))
         for model_id, items in pending.items():
             translator = next(t for t in self.translators if t.spec.id == model_id)
-            outputs = self._run_items(translator, items)
+            outputs = self._run_items(translator, items, glossary)
             for (job, n, _), output in zip(items, outputs, strict=True):
                 job.outputs[n] = output
         for run in runs:
@@ -161,12 +176,28 @@ class TranslationService:
         return notes
 
     def _run_items(
-        self, translator: SegmentTranslator, items: list[tuple[_Job, int, str]]
+        self,
+        translator: SegmentTranslator,
+        items: list[tuple[_Job, int, str]],
+        glossary: Glossary | None = None,
     ) -> list[Translation]:
-        """Translate segments through the model's batcher; long unbroken strings pass as is."""
+        """Translate segments through the model's batcher; long unbroken strings pass as is.
+
+        Glossary terms go to a model that follows instructions (``takes_terms``) with the
+        segment and are checked in its output; for the others they are masked and restored.
+        """
         outputs: list[Translation | None] = [None] * len(items)
         by_key: dict[Hashable, list[int]] = {}
         mixed = getattr(translator, "mixed_pairs", False)
+        prompted = getattr(translator, "takes_terms", False)
+        terms: list[Terms] = []
+        masks: list[Masked] = []
+        for job, _, segment in items:
+            found: Terms = ()
+            if glossary is not None and glossary.applies_to(job.source_lang):
+                found = glossary.terms_in(segment)
+            terms.append(found)
+            masks.append(Masked(segment) if prompted else mask(segment, found))
         for k, (job, _, segment) in enumerate(items):
             if is_unbroken(segment):
                 outputs[k] = Translation(segment, complete=True)
@@ -179,7 +210,13 @@ class TranslationService:
             by_key.setdefault(key, []).append(k)
         for batch_key, members in by_key.items():
             payloads = [
-                (items[k][2], items[k][0].source_lang, items[k][0].run.target) for k in members
+                (
+                    masks[k].text,
+                    items[k][0].source_lang,
+                    items[k][0].run.target,
+                    terms[k] if prompted else (),
+                )
+                for k in members
             ]
             costs = [translator.count_tokens(p[0]) for p in payloads]
             batcher = self.batchers[translator.spec.id]
@@ -191,8 +228,26 @@ class TranslationService:
                         f"{items[k][2][:60]!r}",
                         param="text",
                     )
-                outputs[k] = result
+                outputs[k] = self._apply_terms(items[k], result, terms[k], masks[k], prompted)
         return [o for o in outputs if o is not None]
+
+    @staticmethod
+    def _apply_terms(
+        item: tuple[_Job, int, str],
+        result: Translation,
+        terms: Terms,
+        masked: Masked,
+        prompted: bool,
+    ) -> Translation:
+        """The segment's translation with its glossary terms in; misses go on the run."""
+        if not terms:
+            return result
+        job, _, segment = item
+        text, missing = (
+            check_terms(result.text, terms) if prompted else restore_terms(result.text, masked)
+        )
+        job.run.glossary_misses += [GlossaryMiss(job.text_index, segment, t) for t in missing]
+        return Translation(text, result.complete)
 
 
 @dataclass
@@ -210,6 +265,7 @@ class _Run:
     quality: list[Quality] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     advisories: list[str] = field(default_factory=list)
+    glossary_misses: list[GlossaryMiss] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.translations = [""] * len(self.texts)
@@ -256,6 +312,7 @@ class _Run:
             quality=tuple(self.quality),
             warnings=tuple(self.warnings),
             advisories=tuple(self.advisories),
+            glossary_misses=tuple(self.glossary_misses),
         )
 
 
@@ -279,9 +336,13 @@ def _runner(translator: SegmentTranslator) -> Callable[[Any, list[Any]], list[An
 
     def run(key: Any, payloads: list[Any]) -> list[Any]:
         if mixed:
-            return list(translator.translate_mixed(payloads))  # type: ignore[attr-defined]
-        _, source_lang, target_lang = payloads[0]
-        texts = [text for text, _, _ in payloads]
+            return list(
+                translator.translate_mixed(  # type: ignore[attr-defined]
+                    [p[:3] for p in payloads], terms=[p[3] for p in payloads]
+                )
+            )
+        _, source_lang, target_lang, _ = payloads[0]
+        texts = [text for text, _, _, _ in payloads]
         del key  # the pair, which every payload carries too
         return list(
             translator.translate_batch(texts, source_lang=source_lang, target_lang=target_lang)
