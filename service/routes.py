@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from models.errors import InputTooLong
 from models.languages import NAMES, SUPPORTED
 from models.translation.glossary import Glossary
+from models.translation.html import translate_html
 from service.cache import ResultCache
 from service.deps import CachesDep, EnginesDep, RunnerDep, SettingsDep, SlotDep
 from service.schemas import (
@@ -100,13 +101,24 @@ async def translate(
     glossary_given = bool(body.glossary or body.preserve)
 
     async def run() -> TranslateResponse:
-        result = await runner.run(
-            engines.translation.translate,
-            texts,
-            target_lang=body.target_lang,
-            source_lang=body.source_lang,
-            glossary=Glossary.build(body.glossary, body.preserve) if glossary_given else None,
-        )
+        glossary = Glossary.build(body.glossary, body.preserve) if glossary_given else None
+        if body.format == "html":
+            result = await runner.run(
+                translate_html,
+                engines.translation,
+                texts,
+                target_lang=body.target_lang,
+                source_lang=body.source_lang,
+                glossary=glossary,
+            )
+        else:
+            result = await runner.run(
+                engines.translation.translate,
+                texts,
+                target_lang=body.target_lang,
+                source_lang=body.source_lang,
+                glossary=glossary,
+            )
         log.info("translate: %d text(s) -> %s by %s", len(texts), body.target_lang, result.models)
         total_ms = round((time.perf_counter() - started) * 1000, 1)
         return TranslateResponse.from_result(result, total_ms=total_ms)

@@ -52,6 +52,12 @@ class TranslateRequest(Strict):
     source_lang: SourceLang = Field(
         "auto", description="Source language code, or auto to detect it per text."
     )
+    format: Literal["text", "html"] = Field(
+        "text",
+        description="html: each text is an HTML document or fragment; its text is translated "
+        "and its tags, attributes, entities and whitespace are kept (inline tags stay on the "
+        "words they wrap where the model keeps them; model output is sanitised).",
+    )
     glossary: dict[Term, Term] = Field(
         default_factory=dict,
         max_length=500,
