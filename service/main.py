@@ -21,6 +21,7 @@ from models.manifest import ManifestError
 from models.runtime import InferenceRunner
 from service import errors
 from service.cache import ResultCache
+from service.compat import FORM_PREFIXES, libretranslate
 from service.routes import router
 from service.settings import Settings
 from service.state import AppState, Caches, EngineSlot
@@ -96,7 +97,9 @@ def create_app(settings: Settings | None = None, *, loader: Loader = load_engine
         # reported as a confusing validation error, and a huge body would be read whole.
         if request.method in ("POST", "PUT", "PATCH"):
             content_type = request.headers.get("content-type", "")
-            if content_type.split(";")[0].strip().lower() != "application/json":
+            media = content_type.split(";")[0].strip().lower()
+            form_ok = request.url.path.startswith(FORM_PREFIXES)
+            if media != "application/json" and not form_ok:
                 return errors.envelope(
                     415,
                     "unsupported_media_type",
@@ -112,6 +115,7 @@ def create_app(settings: Settings | None = None, *, loader: Loader = load_engine
         return await call_next(request)
 
     app.include_router(router)
+    app.include_router(libretranslate.router)
     return app
 
 
