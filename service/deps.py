@@ -11,6 +11,7 @@ from models.errors import ModelUnavailable
 from models.runtime import InferenceRunner
 from service.settings import Settings
 from service.state import AppState, Caches, EngineSlot
+from service.store.glossaries import GlossaryStore
 
 
 def app_state(request: Request) -> AppState:
@@ -47,8 +48,14 @@ def get_caches(request: Request) -> Caches:
     return app_state(request)["caches"]
 
 
+def get_glossaries(request: Request) -> GlossaryStore:
+    """The stored glossaries."""
+    return app_state(request)["glossaries"]
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SlotDep = Annotated[EngineSlot, Depends(get_slot)]
 EnginesDep = Annotated[Engines, Depends(get_engines)]
 RunnerDep = Annotated[InferenceRunner, Depends(get_runner)]
 CachesDep = Annotated[Caches, Depends(get_caches)]
+GlossariesDep = Annotated[GlossaryStore, Depends(get_glossaries)]

@@ -19,6 +19,7 @@ from models.errors import (
     UnsupportedLanguage,
 )
 from models.languages import SUPPORTED
+from service.store.glossaries import GlossaryNotFound
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,11 @@ async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     return envelope(exc.status_code, kinds.get(exc.status_code, "http_error"), str(exc.detail))
 
 
+async def _glossary_not_found(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, GlossaryNotFound)
+    return envelope(404, "glossary_not_found", str(exc), "glossary_id")
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return envelope(500, "internal_error", "Internal server error; the cause is in the server log.")
@@ -100,4 +106,5 @@ def register(app: FastAPI) -> None:
     app.add_exception_handler(InferenceError, _inference_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(GlossaryNotFound, _glossary_not_found)
     app.add_exception_handler(Exception, _unexpected)

@@ -19,12 +19,13 @@ from models.engines import Engines, load_engines
 from models.errors import ModelUnavailable
 from models.manifest import ManifestError
 from models.runtime import InferenceRunner
-from service import errors
+from service import errors, glossaries
 from service.cache import ResultCache
 from service.compat import FORM_PREFIXES, libretranslate
 from service.routes import router
 from service.settings import Settings
 from service.state import AppState, Caches, EngineSlot
+from service.store.glossaries import open_glossaries
 
 log = logging.getLogger("service")
 Loader = Callable[[EngineConfig], Engines]
@@ -71,7 +72,13 @@ def create_app(settings: Settings | None = None, *, loader: Loader = load_engine
         try:
             entries = settings.result_cache_entries
             caches = Caches(ResultCache(entries), ResultCache(entries))
-            yield {"settings": settings, "runner": runner, "slot": slot, "caches": caches}
+            yield {
+                "settings": settings,
+                "runner": runner,
+                "slot": slot,
+                "caches": caches,
+                "glossaries": open_glossaries(settings.store_url),
+            }
         finally:
             if task is not None and not task.done():
                 task.cancel()
@@ -116,6 +123,7 @@ def create_app(settings: Settings | None = None, *, loader: Loader = load_engine
 
     app.include_router(router)
     app.include_router(libretranslate.router)
+    app.include_router(glossaries.router)
     return app
 
 

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Any
 
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
 from models.errors import InputTooLong
 from models.languages import NAMES, SUPPORTED
-from models.translation.glossary import Glossary
 from models.translation.html import translate_html
 from service.cache import ResultCache
-from service.deps import CachesDep, EnginesDep, RunnerDep, SettingsDep, SlotDep
+from service.deps import (
+    CachesDep,
+    EnginesDep,
+    GlossariesDep,
+    RunnerDep,
+    SettingsDep,
+    SlotDep,
+)
+from service.glossaries import resolve_glossary
 from service.schemas import (
     ErrorResponse,
     Health,
@@ -29,9 +37,10 @@ from service.schemas import (
 
 router = APIRouter()
 log = logging.getLogger("service.requests")
-_ERRORS: dict[int | str, dict[str, object]] = {
+_ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorResponse} for code in (413, 415, 422, 429, 500, 502, 503)
 }
+_TRANSLATE_ERRORS = {**_ERRORS, 404: {"model": ErrorResponse}}
 
 
 @router.get("/health", response_model=Health)
@@ -85,7 +94,7 @@ def _check_length(texts: list[str], limit: int) -> None:
         raise InputTooLong(param="text", length=total, limit=limit)
 
 
-@router.post("/translate", response_model=TranslateResponse, responses=_ERRORS)
+@router.post("/translate", response_model=TranslateResponse, responses=_TRANSLATE_ERRORS)
 async def translate(
     body: TranslateRequest,
     response: Response,
@@ -93,15 +102,21 @@ async def translate(
     runner: RunnerDep,
     caches: CachesDep,
     settings: SettingsDep,
+    store: GlossariesDep,
 ) -> TranslateResponse:
     """Translate one text or a list of texts into Russian, Kazakh, Chinese or English."""
     texts = body.texts()
     _check_length(texts, settings.max_text_chars)
     started = time.perf_counter()
-    glossary_given = bool(body.glossary or body.preserve)
+    glossary = await resolve_glossary(
+        store,
+        glossary_id=body.glossary_id,
+        target_lang=body.target_lang,
+        entries=body.glossary,
+        preserve=body.preserve,
+    )
 
     async def run() -> TranslateResponse:
-        glossary = Glossary.build(body.glossary, body.preserve) if glossary_given else None
         if body.format == "html":
             result = await runner.run(
                 translate_html,

@@ -10,6 +10,7 @@ from models.runtime import InferenceRunner
 from service.cache import ResultCache
 from service.schemas import SummarizeResponse, TranslateResponse
 from service.settings import Settings
+from service.store.glossaries import GlossaryStore
 
 
 @dataclass
@@ -39,3 +40,4 @@ class AppState(TypedDict):
     runner: InferenceRunner
     slot: EngineSlot
     caches: Caches
+    glossaries: GlossaryStore
