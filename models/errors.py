@@ -60,3 +60,10 @@ class Overloaded(InferenceError):
 
 class GenerationFailed(InferenceError):
     """A model ran but produced no usable output for part of the input."""
+
+
+class NoArticleText(InferenceError):
+    """An HTML page in which no article text was found."""
+
+    def __init__(self, *, param: str) -> None:
+        super().__init__(f"No article text was found in the HTML of {param}.", param=param)

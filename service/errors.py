@@ -15,6 +15,7 @@ from models.errors import (
     InferenceError,
     InputTooLong,
     ModelUnavailable,
+    NoArticleText,
     Overloaded,
     UnsupportedLanguage,
 )
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 _STATUS: list[tuple[type[InferenceError], int, str]] = [
     (InputTooLong, 413, "input_too_long"),
     (UnsupportedLanguage, 422, "unsupported_language"),
+    (NoArticleText, 422, "no_article_text"),
     (Overloaded, 429, "overloaded"),
     (ModelUnavailable, 503, "model_unavailable"),
     (GenerationFailed, 502, "generation_failed"),

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 
 from models.errors import InputTooLong
 from models.languages import NAMES, SUPPORTED
+from models.text.html_extract import extract_article
 from models.translation.html import translate_html
 from service.cache import ResultCache
 from service.deps import (
@@ -157,10 +158,14 @@ async def summarize(
     _check_length([body.text], settings.max_text_chars)
 
     async def run() -> SummarizeResponse:
+        text, title, article_text = body.text, body.title, None
+        if body.text_format == "html":
+            article = await runner.run(extract_article, body.text)
+            text, title, article_text = article.text, title or article.title, article.text
         result = await runner.run(
             engines.summarizer.summarize,
-            body.text,
-            title=body.title,
+            text,
+            title=title,
             max_key_points=body.max_key_points,
             engine=body.engine,
             source_lang=body.source_lang,
@@ -172,7 +177,8 @@ async def summarize(
             result.models,
             result.timings_ms["total"],
         )
-        return SummarizeResponse.model_validate(result)
+        out = SummarizeResponse.model_validate(result)
+        return out.model_copy(update={"article_text": article_text}) if article_text else out
 
     key = ResultCache.key("summarize", body.model_dump(exclude={"cache"}), engines.fingerprint)
     out, hit = await caches.summaries.get_or_run(key, run, use=body.cache)

@@ -182,8 +182,16 @@ class SummarizeRequest(Strict):
         },
     )
 
-    text: str = Field(min_length=1, description="The article (plain text).")
-    title: str | None = Field(None, max_length=500, description="The article's title, if any.")
+    text: str = Field(min_length=1, description="The article: plain text, or an HTML page.")
+    text_format: Literal["text", "html"] = Field(
+        "text",
+        description="html: text is a web page; its main text is extracted (navigation, ads, "
+        "related links and footers left out), returned as article_text, and every offset "
+        "refers to it.",
+    )
+    title: str | None = Field(
+        None, max_length=500, description="The article's title (for html: the page's title)."
+    )
     target_langs: list[Lang] = Field(
         default_factory=list,
         max_length=4,
@@ -283,6 +291,11 @@ class SummarizeResponse(Out):
     dateline: DatelineOut | None
     translations: dict[str, SummaryTranslationOut]
     engine: Literal["llm", "extractive"]
+    article_text: str | None = Field(
+        None,
+        description="For text_format html: the text extracted from the page, which every "
+        "offset refers to (null for plain text: offsets refer to the text sent).",
+    )
     chunks: int = Field(description="Article chunks the LLM processed (1 for extractive).")
     models: list[str]
     warnings: list[str]
