@@ -23,6 +23,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "translate_system": frozenset({"source_language", "target_language"}),
     "translate_user": frozenset({"text"}),
     "translate_glossary": frozenset({"terms"}),
+    "translate_markup": frozenset(),
 }
 
 

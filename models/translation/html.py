@@ -26,6 +26,7 @@ import nh3
 from models.langdetect import Detection
 from models.languages import LangCode, parse_lang
 from models.translation.glossary import Glossary, GlossaryMiss
+from models.translation.markers import MARKER as _MARKER
 from models.translation.quality import Quality
 from models.translation.service import TranslationService
 from models.translation.types import TranslationResult
@@ -38,7 +39,6 @@ VOID = frozenset({"br", "img", "wbr"})
 # Their content is not text to translate.
 SKIP = frozenset({"script", "style", "noscript", "template", "textarea", "pre", "svg", "math"})
 _ASCII_SPACE = " \t\n\r\f"
-_MARKER = re.compile(r"<\s*(/?)\s*g\s*(\d+)\s*(/?)\s*>")
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from models.languages import language_name
 from models.llm import LLM, GenerationRequest
 from models.manifest import ModelSpec
 from models.translation.glossary import Terms
+from models.translation.markers import MARKER
 from models.translation.types import Translation
 
 NO_REPEAT_NGRAM = 4
@@ -51,7 +52,9 @@ class LLMTranslator:
         """
         requests = []
         for n, (text, source_lang, target_lang) in enumerate(items):
-            system = system_prompt(source_lang, target_lang, terms[n] if terms else ())
+            system = system_prompt(
+                source_lang, target_lang, terms[n] if terms else (), markup=has_markers(text)
+            )
             head = [{"role": "system", "content": system}]
             chat = self.llm.chat(
                 [*head, {"role": "user", "content": prompts.render("translate_user", text=text)}]
@@ -71,17 +74,29 @@ class LLMTranslator:
         ]
 
 
-def system_prompt(source_lang: str, target_lang: str, terms: Terms = ()) -> str:
-    """The translation system prompt, with the glossary instruction when there are terms."""
-    system = prompts.render(
-        "translate_system",
-        source_language=language_name(source_lang),
-        target_language=language_name(target_lang),
-    )
-    if not terms:
-        return system
-    lines = "\n".join(f"- {src} => {tgt}" for src, tgt in terms)
-    return f"{system}\n{prompts.render('translate_glossary', terms=lines)}"
+def system_prompt(
+    source_lang: str, target_lang: str, terms: Terms = (), *, markup: bool = False
+) -> str:
+    """The translation system prompt, with the glossary instruction when there are terms and
+    the marker instruction when the text holds inline-tag markers (HTML blocks)."""
+    parts = [
+        prompts.render(
+            "translate_system",
+            source_language=language_name(source_lang),
+            target_language=language_name(target_lang),
+        )
+    ]
+    if markup:
+        parts.append(prompts.render("translate_markup"))
+    if terms:
+        lines = "\n".join(f"- {src} => {tgt}" for src, tgt in terms)
+        parts.append(prompts.render("translate_glossary", terms=lines))
+    return "\n".join(parts)
+
+
+def has_markers(text: str) -> bool:
+    """Whether ``text`` holds the inline-tag markers of ``models.translation.html``."""
+    return MARKER.search(text) is not None
 
 
 def first_block(output: str, source: str) -> str:

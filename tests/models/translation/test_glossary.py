@@ -11,7 +11,7 @@ from models.langdetect import LanguageDetector
 from models.manifest import ModelSpec
 from models.translation import TranslationService
 from models.translation.glossary import Glossary, GlossaryMiss, check_terms, mask, restore
-from models.translation.prompted import system_prompt
+from models.translation.prompted import has_markers, system_prompt
 from models.translation.types import Translation
 
 
@@ -177,3 +177,12 @@ def test_llm_path_gets_the_terms_and_its_output_is_checked(detector: LanguageDet
     # "Kazinform" came back untranslated, so the target term is put in its place.
     assert result.translations == ("ASTANA hosted talks.", "Казинформ reports.")
     assert result.glossary_misses == (GlossaryMiss(0, "Astana hosted talks.", "Astana"),)
+
+
+def test_system_prompt_asks_to_keep_markers_only_for_marked_text() -> None:
+    prompt = system_prompt("en", "kk", (("Astana", "Астана"),), markup=has_markers("<g1>x</g1>"))
+    lines = prompt.splitlines()
+    assert lines[1].startswith("The text holds markers such as <g1>, </g1> and <g2/>")
+    assert lines[-1] == "- Astana => Астана"
+    assert not has_markers("a < b and g1 > 0")
+    assert "markers" not in system_prompt("en", "kk")
