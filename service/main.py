@@ -21,7 +21,7 @@ from models.manifest import ManifestError
 from models.runtime import InferenceRunner
 from service import errors, glossaries
 from service.cache import ResultCache
-from service.compat import FORM_PREFIXES, deepl, libretranslate
+from service.compat import FORM_PREFIXES, deepl, deepl_glossaries, libretranslate
 from service.routes import router
 from service.settings import Settings
 from service.state import AppState, Caches, EngineSlot
@@ -124,6 +124,7 @@ def create_app(settings: Settings | None = None, *, loader: Loader = load_engine
     app.include_router(router)
     app.include_router(libretranslate.router)
     app.include_router(deepl.router)
+    app.include_router(deepl_glossaries.router)
     app.include_router(glossaries.router)
     return app
 

@@ -86,6 +86,42 @@ def test_client_with_a_stored_glossary(translator: deepl.Translator, client: Tes
         )
 
 
+def test_client_manages_glossaries(translator: deepl.Translator) -> None:
+    entries = {"Astana": "Астана", "Kazinform": "Қазақпарат"}
+    info = translator.create_glossary("names", source_lang="EN", target_lang="KK", entries=entries)
+    assert info.ready and info.entry_count == 2
+    assert (info.source_lang, info.target_lang) == ("EN", "KK")
+    assert info.glossary_id in [g.glossary_id for g in translator.list_glossaries()]
+    assert translator.get_glossary(info.glossary_id).name == "names"
+    assert translator.get_glossary_entries(info) == entries
+    result = translator.translate_text(
+        "Kazinform reports from Astana.", source_lang="EN", target_lang="KK", glossary=info
+    )
+    assert isinstance(result, deepl.TextResult) and result.text.strip()
+    translator.delete_glossary(info)
+    with pytest.raises(deepl.GlossaryNotFoundException):
+        translator.get_glossary(info.glossary_id)
+
+
+def test_glossary_entries_in_csv_and_bad_ones(client: TestClient) -> None:
+    r = client.post(
+        "/v2/glossaries",
+        data={"name": "n", "source_lang": "en", "target_lang": "ru",
+              "entries": 'Astana,Астана\n"Nur-Sultan, city",Нур-Султан', "entries_format": "csv"},
+    )  # fmt: skip
+    assert r.status_code == 201, r.text
+    gid = r.json()["glossary_id"]
+    r = client.get(f"/v2/glossaries/{gid}/entries")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/tab-separated")
+    assert r.text == "Astana\tАстана\nNur-Sultan, city\tНур-Султан"
+    r = client.post(
+        "/v2/glossaries",
+        json={"name": "n", "source_lang": "EN", "target_lang": "RU", "entries": "no tab here"},
+    )
+    assert r.status_code == 400
+    assert r.json() == {"message": "Invalid glossary entries: line 1 has no source and target."}
+
+
 def test_client_sees_deepl_errors(translator: deepl.Translator) -> None:
     with pytest.raises(deepl.DeepLException, match="Value for 'target_lang' not supported"):
         translator.translate_text("Hello.", target_lang="DE")
