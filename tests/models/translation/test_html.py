@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from helpers import FIXTURES
 
 from models.langdetect import LanguageDetector
 from models.translation import TranslationService
@@ -115,3 +118,16 @@ def test_translate_html_detects_once_per_document_and_applies_the_glossary(
     assert result.glossary_misses == ()
     assert "text[1] has no text to translate; returned unchanged" in result.notes
     assert len(result.quality) == 2
+
+
+def test_a_whole_news_page_round_trips_and_only_its_text_changes() -> None:
+    page = (FIXTURES / "seed_news_page.html").read_text("utf-8")
+    doc = HtmlDocument.parse(page)
+    assert doc.render([b.marked for b in doc.blocks]) == (page, [])
+    html, notes = doc.render([_upper(b.marked) for b in doc.blocks])
+    assert notes == []
+    # Every tag, in order, with its attributes: the scripts, the ad, the menu, the footer.
+    assert re.findall(r"<[^>]+>", html) == re.findall(r"<[^>]+>", page)
+    assert "FOREIGN MINISTER KAIRAT ABDRAKHMANOV HELD A MEETING" in html
+    assert "&copy; 1997-2018 KAZINFORM" in html
+    assert "window.dataLayer = window.dataLayer" in html  # scripts are not text
