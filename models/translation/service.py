@@ -221,6 +221,7 @@ class TranslationService:
             costs = [translator.count_tokens(p[0]) for p in payloads]
             batcher = self.batchers[translator.spec.id]
             results: list[Translation] = batcher.map(batch_key, payloads, costs)
+            checked: dict[int, tuple[Translation, list[str]]] = {}
             for k, result in zip(members, results, strict=True):
                 if not result.text.strip():
                     raise GenerationFailed(
@@ -228,26 +229,50 @@ class TranslationService:
                         f"{items[k][2][:60]!r}",
                         param="text",
                     )
-                outputs[k] = self._apply_terms(items[k], result, terms[k], masks[k], prompted)
+                checked[k] = _apply_terms(result, terms[k], masks[k], prompted=prompted)
+            if prompted:
+                self._retry_masked(translator, batch_key, items, terms, checked)
+            for k, (output, missing) in checked.items():
+                job, _, segment = items[k]
+                job.run.glossary_misses += [
+                    GlossaryMiss(job.text_index, segment, term) for term in missing
+                ]
+                outputs[k] = output
         return [o for o in outputs if o is not None]
 
-    @staticmethod
-    def _apply_terms(
-        item: tuple[_Job, int, str],
-        result: Translation,
-        terms: Terms,
-        masked: Masked,
-        prompted: bool,
-    ) -> Translation:
-        """The segment's translation with its glossary terms in; misses go on the run."""
-        if not terms:
-            return result
-        job, _, segment = item
-        text, missing = (
-            check_terms(result.text, terms) if prompted else restore_terms(result.text, masked)
-        )
-        job.run.glossary_misses += [GlossaryMiss(job.text_index, segment, t) for t in missing]
-        return Translation(text, result.complete)
+    def _retry_masked(
+        self,
+        translator: SegmentTranslator,
+        batch_key: Hashable,
+        items: list[tuple[_Job, int, str]],
+        terms: list[Terms],
+        checked: dict[int, tuple[Translation, list[str]]],
+    ) -> None:
+        """Translate again, with placeholders, the LLM segments whose output missed a term.
+
+        A small LLM often misspells a target term it was given (``АБдрахманov``) but copies
+        a ``[T1]`` it is told to keep; the retry's output is taken where it misses fewer
+        terms. Updates ``checked`` in place.
+        """
+        retry = [k for k, (_, missing) in checked.items() if missing]
+        if not retry:
+            return
+        masks = {k: mask(items[k][2], terms[k]) for k in retry}
+        payloads = [
+            (
+                masks[k].text,
+                items[k][0].source_lang,
+                items[k][0].run.target,
+                tuple((f"[T{n}]", f"[T{n}]") for n in masks[k].slots),
+            )
+            for k in retry
+        ]
+        costs = [translator.count_tokens(p[0]) for p in payloads]
+        results = self.batchers[translator.spec.id].map(batch_key, payloads, costs)
+        for k, result in zip(retry, results, strict=True):
+            text, missing = restore_terms(result.text, masks[k])
+            if text.strip() and len(missing) < len(checked[k][1]):
+                checked[k] = (Translation(text, result.complete), missing)
 
 
 @dataclass
@@ -314,6 +339,18 @@ class _Run:
             advisories=tuple(self.advisories),
             glossary_misses=tuple(self.glossary_misses),
         )
+
+
+def _apply_terms(
+    result: Translation, terms: Terms, masked: Masked, *, prompted: bool
+) -> tuple[Translation, list[str]]:
+    """A segment's translation with its glossary terms in, and the source terms missed."""
+    if not terms:
+        return result, []
+    text, missing = (
+        check_terms(result.text, terms) if prompted else restore_terms(result.text, masked)
+    )
+    return Translation(text, result.complete), missing
 
 
 def is_unbroken(segment: str) -> bool:

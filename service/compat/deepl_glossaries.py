@@ -24,9 +24,10 @@ router = APIRouter(
     route_class=compat_route(render_error, DEFAULT_STATUSES),
 )
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": DeepLError} for code in (400, 404, 415, 500)
+    code: {"model": DeepLError} for code in (400, 404, 413, 415, 500)
 }
 _LANGS = {"EN": "en", "RU": "ru", "KK": "kk", "ZH": "zh"}
+MAX_ENTRIES = 5000  # as POST /glossaries allows
 
 
 class DeepLGlossaryCreate(BaseModel):
@@ -88,6 +89,8 @@ def parse_entries(text: str, entries_format: str) -> dict[str, str]:
         entries[row[0].strip()] = row[1].strip()
     if not entries:
         raise CompatError(400, "Invalid glossary entries: none given.")
+    if len(entries) > MAX_ENTRIES:
+        raise CompatError(400, f"Invalid glossary entries: more than {MAX_ENTRIES}.")
     return entries
 
 

@@ -50,13 +50,14 @@ class _Lowercasing:
 
 @dataclass
 class _Prompted:
-    """An LLM-translator stand-in: records the terms it was given; answers with the text
-    upper-cased, so a source term comes back in the wrong form."""
+    """An LLM-translator stand-in: records the terms it was given; answers with the text, but
+    "Astana" upper-cased (a term in the wrong form) and, if told to, without placeholders."""
 
     spec: ModelSpec = field(default_factory=lambda: translation_spec("llm"))
     backend: str = "fake"
     mixed_pairs: bool = True
     takes_terms: bool = True
+    drop_placeholders: bool = False
     terms: list[object] = field(default_factory=list)
 
     @property
@@ -76,9 +77,10 @@ class _Prompted:
         self, items: list[tuple[str, str, str]], *, terms: list[object] | None = None
     ) -> list[Translation]:
         self.terms += terms or []
-        return [
-            Translation(text.replace("Astana", "ASTANA"), complete=True) for text, _, _ in items
-        ]
+        out = [text.replace("Astana", "ASTANA") for text, _, _ in items]
+        if self.drop_placeholders:
+            out = [o.replace("[T1]", "it") for o in out]
+        return [Translation(o, complete=True) for o in out]
 
 
 def test_terms_match_whole_words_longest_first() -> None:
@@ -171,11 +173,25 @@ def test_llm_path_gets_the_terms_and_its_output_is_checked(detector: LanguageDet
         source_lang="en",
         glossary=Glossary.build({"Astana": "Астана", "Kazinform": "Казинформ"}),
     )
+    # "Kazinform" came back untranslated, so the target term is put in its place; "Astana"
+    # came back as "ASTANA", a miss, so that segment went again with "[T1]" in its place,
+    # which the model kept and which is restored as the target term.
+    assert result.translations == ("Астана hosted talks.", "Казинформ reports.")
+    assert result.glossary_misses == ()
     # The batcher sorts rows by length, so the order of the calls is not the input's.
-    assert sorted(fake.terms) == [(("Astana", "Астана"),), (("Kazinform", "Казинформ"),)]
-    # "Astana" came back as "ASTANA": neither the target nor the source form, so a miss;
-    # "Kazinform" came back untranslated, so the target term is put in its place.
-    assert result.translations == ("ASTANA hosted talks.", "Казинформ reports.")
+    assert sorted(fake.terms[:2]) == [(("Astana", "Астана"),), (("Kazinform", "Казинформ"),)]
+    assert fake.terms[2:] == [(("[T1]", "[T1]"),)]
+
+
+def test_llm_path_reports_a_term_the_retry_misses_too(detector: LanguageDetector) -> None:
+    service = TranslationService([_Prompted(drop_placeholders=True)], detector)
+    result = service.translate(
+        ["Astana hosted talks."],
+        target_lang="ru",
+        source_lang="en",
+        glossary=Glossary.build({"Astana": "Астана"}),
+    )
+    assert result.translations == ("ASTANA hosted talks.",)  # the first answer is kept
     assert result.glossary_misses == (GlossaryMiss(0, "Astana hosted talks.", "Astana"),)
 
 
