@@ -136,3 +136,14 @@ def test_too_long_is_400(client: TestClient, tiny_settings: Settings) -> None:
     r = client.post("/libretranslate/translate", data={"q": text, "source": "en", "target": "ru"})
     assert r.status_code == 400, r.text
     assert set(r.json()) == {"error"}
+
+
+def test_another_content_type_is_415_in_libretranslate_shape(client: TestClient) -> None:
+    r = client.post(
+        "/libretranslate/translate", content=b"q=Hi", headers={"content-type": "text/plain"}
+    )
+    assert r.status_code == 415, r.text
+    assert r.json() == {"error": "Send the body as JSON or a form (got text/plain)."}
+    # Our own routes still take JSON only.
+    r = client.post("/translate", data={"text": "Hi.", "target_lang": "ru"})
+    assert r.status_code == 415 and r.json()["error"]["type"] == "unsupported_media_type"
