@@ -79,3 +79,10 @@ class ShuttingDown(InferenceError):
     def __init__(self, *, retry_after_s: int) -> None:
         super().__init__(f"The server is shutting down; retry in {retry_after_s} s.")
         self.retry_after_s = retry_after_s
+
+
+class NoArticleText(InferenceError):
+    """An HTML page in which no article text was found."""
+
+    def __init__(self, *, param: str) -> None:
+        super().__init__(f"No article text was found in the HTML of {param}.", param=param)

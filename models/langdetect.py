@@ -155,6 +155,15 @@ class LanguageDetector:
             return None
         return str(top.language.iso_code_639_1.name.lower())
 
+    def ranked(self, text: str) -> list[Detection]:
+        """Every supported language with a confidence above 0 for ``text``, likeliest first
+        (empty when the text has no letters to go on); never raises."""
+        return [
+            Detection(_PUBLIC[v.language], round(float(v.value), 4))
+            for v in self._detector.compute_language_confidence_values(text)
+            if v.language in _PUBLIC and v.value > 0.0
+        ]
+
     def identify(self, text: str) -> str:
         """The likeliest language of ``text`` among those the detector knows, as an ISO 639-1
         code (a neighbour such as ``uk`` included), or ``unknown``; never raises."""

@@ -22,6 +22,8 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "headline_user": frozenset({"title", "sentences"}),
     "translate_system": frozenset({"source_language", "target_language"}),
     "translate_user": frozenset({"text"}),
+    "translate_glossary": frozenset({"terms"}),
+    "translate_markup": frozenset(),
 }
 
 

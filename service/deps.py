@@ -14,6 +14,7 @@ from service.jobs.manager import JobManager
 from service.quotas import Limiter
 from service.settings import Settings
 from service.state import AppState, Caches, EngineSlot
+from service.store.glossaries import GlossaryStore
 from service.store.keys import KeyStore
 
 
@@ -71,6 +72,11 @@ def no_progress() -> Progress | None:
     return None
 
 
+def get_glossaries(request: Request) -> GlossaryStore:
+    """The stored glossaries."""
+    return app_state(request)["glossaries"]
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SlotDep = Annotated[EngineSlot, Depends(get_slot)]
 EnginesDep = Annotated[Engines, Depends(get_engines)]
@@ -80,3 +86,4 @@ KeyStoreDep = Annotated[KeyStore, Depends(get_key_store)]
 LimiterDep = Annotated[Limiter, Depends(get_limiter)]
 JobsDep = Annotated[JobManager, Depends(get_jobs)]
 ProgressDep = Annotated[Progress | None, Depends(no_progress)]
+GlossariesDep = Annotated[GlossaryStore, Depends(get_glossaries)]

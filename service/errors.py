@@ -17,11 +17,13 @@ from models.errors import (
     InferenceError,
     InputTooLong,
     ModelUnavailable,
+    NoArticleText,
     Overloaded,
     ShuttingDown,
     UnsupportedLanguage,
 )
 from models.languages import SUPPORTED
+from service.store.glossaries import GlossaryNotFound
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +31,7 @@ log = logging.getLogger(__name__)
 _STATUS: list[tuple[type[InferenceError], int, str]] = [
     (InputTooLong, 413, "input_too_long"),
     (UnsupportedLanguage, 422, "unsupported_language"),
+    (NoArticleText, 422, "no_article_text"),
     (Overloaded, 429, "overloaded"),
     (ModelUnavailable, 503, "model_unavailable"),
     (ShuttingDown, 503, "shutting_down"),
@@ -183,6 +186,11 @@ async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     return envelope(exc.status_code, kind, str(exc.detail), headers=headers)
 
 
+async def _glossary_not_found(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, GlossaryNotFound)
+    return envelope(404, "glossary_not_found", str(exc), "glossary_id")
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     route = getattr(request.scope.get("route"), "path", "unmatched")
     log.exception("unhandled error on %s %s", request.method, route, exc_info=exc)
@@ -214,4 +222,5 @@ def register(app: FastAPI) -> None:
     app.add_exception_handler(AccessDenied, _access_denied)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(GlossaryNotFound, _glossary_not_found)
     app.add_exception_handler(Exception, _unexpected)

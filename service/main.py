@@ -20,9 +20,10 @@ from models.engines import Engines, load_engines
 from models.errors import ModelUnavailable
 from models.manifest import ManifestError
 from models.runtime import InferenceRunner
-from service import docs, errors, web
+from service import docs, errors, glossaries, web
 from service.auth import declare_security
 from service.cache import ResultCache
+from service.compat import deepl, deepl_glossaries, libretranslate
 from service.jobs import routes as job_routes
 from service.jobs.manager import JobManager
 from service.jobs.run import executor
@@ -35,6 +36,7 @@ from service.schemas import ErrorResponse
 from service.settings import Settings
 from service.state import AppState, Caches, EngineSlot
 from service.store import parse_store_url
+from service.store.glossaries import open_glossaries
 from service.store.jobs import open_job_store
 from service.store.keys import open_key_store
 from service.usage import router as usage_router
@@ -96,7 +98,14 @@ def create_app(settings: Settings | None = None, *, loader: Loader = load_engine
             store = open_job_store(
                 parse_store_url(settings.store_url), keep_text=settings.jobs_store_text
             )
-            run = executor(settings=settings, slot=slot, runner=runner, caches=caches)
+            glossary_store = open_glossaries(settings.store_url)
+            run = executor(
+                settings=settings,
+                slot=slot,
+                runner=runner,
+                caches=caches,
+                glossaries=glossary_store,
+            )
             jobs = JobManager(store, settings, run)
             await jobs.start()
             try:
@@ -108,6 +117,7 @@ def create_app(settings: Settings | None = None, *, loader: Loader = load_engine
                     "jobs": jobs,
                     "keys": keys,
                     "limiter": limiter,
+                    "glossaries": glossary_store,
                 }
             finally:
                 await jobs.close()
@@ -149,6 +159,10 @@ def create_app(settings: Settings | None = None, *, loader: Loader = load_engine
     app.include_router(metrics_router(metrics))
     app.include_router(router)
     app.include_router(usage_router)
+    app.include_router(libretranslate.router)
+    app.include_router(deepl.router)
+    app.include_router(deepl_glossaries.router)
+    app.include_router(glossaries.router)
     app.include_router(job_routes.router)
     docs.install(app)
     web.install(app)

@@ -4,22 +4,27 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Any
 
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
 from models.errors import InputTooLong
 from models.languages import NAMES, SUPPORTED
+from models.text.html_extract import extract_article
+from models.translation.html import translate_html
 from service.auth import MeterDep
 from service.cache import ResultCache
 from service.deps import (
     CachesDep,
     EnginesDep,
+    GlossariesDep,
     ProgressDep,
     RunnerDep,
     SettingsDep,
     SlotDep,
 )
+from service.glossaries import resolve_glossary
 from service.schemas import (
     ErrorResponse,
     Health,
@@ -35,12 +40,13 @@ from service.schemas import (
 
 router = APIRouter()
 log = logging.getLogger("service.requests")
-_ERRORS: dict[int | str, dict[str, object]] = {
+_ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorResponse}
     for code in (401, 403, 413, 415, 422, 429, 456, 500, 502, 503, 504)
 }
 # Routes that need the loaded models answer 503 while they load.
 _LOADING: dict[int | str, dict[str, object]] = {503: {"model": ErrorResponse}}
+_TRANSLATE_ERRORS = {**_ERRORS, 404: {"model": ErrorResponse}}
 
 
 @router.get("/health", response_model=Health)
@@ -94,7 +100,7 @@ def _check_length(texts: list[str], limit: int) -> None:
         raise InputTooLong(param="text", length=total, limit=limit)
 
 
-@router.post("/translate", response_model=TranslateResponse, responses=_ERRORS)
+@router.post("/translate", response_model=TranslateResponse, responses=_TRANSLATE_ERRORS)
 async def translate(
     body: TranslateRequest,
     meter: MeterDep,
@@ -104,22 +110,41 @@ async def translate(
     caches: CachesDep,
     settings: SettingsDep,
     progress: ProgressDep,
+    store: GlossariesDep,
 ) -> TranslateResponse:
     """Translate one text or a list of texts into Russian, Kazakh, Chinese or English."""
     texts = body.texts()
     _check_length(texts, settings.max_text_chars)
     await meter.charge(sum(len(t) for t in texts))
     started = time.perf_counter()
+    glossary = await resolve_glossary(
+        store,
+        glossary_id=body.glossary_id,
+        target_lang=body.target_lang,
+        entries=body.glossary,
+        preserve=body.preserve,
+    )
 
     async def run() -> TranslateResponse:
         if progress is not None:
             progress(f"translating {body.target_lang}")
-        result = await runner.run(
-            engines.translation.translate,
-            texts,
-            target_lang=body.target_lang,
-            source_lang=body.source_lang,
-        )
+        if body.format == "html":
+            result = await runner.run(
+                translate_html,
+                engines.translation,
+                texts,
+                target_lang=body.target_lang,
+                source_lang=body.source_lang,
+                glossary=glossary,
+            )
+        else:
+            result = await runner.run(
+                engines.translation.translate,
+                texts,
+                target_lang=body.target_lang,
+                source_lang=body.source_lang,
+                glossary=glossary,
+            )
         log.info("translate: %d text(s) -> %s by %s", len(texts), body.target_lang, result.models)
         total_ms = round((time.perf_counter() - started) * 1000, 1)
         return TranslateResponse.from_result(result, total_ms=total_ms)
@@ -148,10 +173,14 @@ async def summarize(
     await meter.charge(len(body.text) + len(body.title or ""))
 
     async def run() -> SummarizeResponse:
+        text, title, article_text = body.text, body.title, None
+        if body.text_format == "html":
+            article = await runner.run(extract_article, body.text)
+            text, title, article_text = article.text, title or article.title, article.text
         result = await runner.run(
             engines.summarizer.summarize,
-            body.text,
-            title=body.title,
+            text,
+            title=title,
             max_key_points=body.max_key_points,
             engine=body.engine,
             source_lang=body.source_lang,
@@ -164,7 +193,8 @@ async def summarize(
             result.models,
             result.timings_ms["total"],
         )
-        return SummarizeResponse.model_validate(result)
+        out = SummarizeResponse.model_validate(result)
+        return out.model_copy(update={"article_text": article_text}) if article_text else out
 
     key = ResultCache.key("summarize", body.model_dump(exclude={"cache"}), engines.fingerprint)
     out, hit = await caches.summaries.get_or_run(key, run, use=body.cache)

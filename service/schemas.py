@@ -14,6 +14,7 @@ from models.translation import TranslationResult
 
 Lang = LangCode
 SourceLang = Literal["auto"] | LangCode
+Term = Annotated[str, Field(min_length=1, max_length=200)]
 
 
 def _seed_example() -> str:
@@ -56,6 +57,30 @@ class TranslateRequest(Strict):
     source_lang: SourceLang = Field(
         "auto", description="Source language code, or auto to detect it per text."
     )
+    format: Literal["text", "html"] = Field(
+        "text",
+        description="html: each text is an HTML document or fragment; its text is translated "
+        "and its tags, attributes, entities and whitespace are kept (inline tags stay on the "
+        "words they wrap where the model keeps them; model output is sanitised).",
+    )
+    glossary: dict[Term, Term] = Field(
+        default_factory=dict,
+        max_length=500,
+        description="Source term -> target term: each term found (case-sensitive, whole "
+        "words) is translated as given; glossary_misses lists where that failed.",
+        examples=[{"Kazinform": "Казинформ"}],
+    )
+    preserve: list[Term] = Field(
+        default_factory=list,
+        max_length=500,
+        description="Terms left exactly as written (do-not-translate).",
+        examples=[["KAZINFORM"]],
+    )
+    glossary_id: str | None = Field(
+        None,
+        description="A stored glossary (POST /glossaries) for texts in its source language; "
+        "its target language must be target_lang. glossary entries win on a clash.",
+    )
     cache: bool = Field(
         True,
         description="Serve an identical earlier request's result from memory (X-Cache: hit); "
@@ -91,6 +116,14 @@ class QualityOut(Out):
     checks: list[CheckOut]
 
 
+class GlossaryMissOut(Out):
+    """A glossary or do-not-translate term found in a segment but not in its translation."""
+
+    text: int = Field(description="Index of the input text.")
+    segment: str = Field(description="The source segment that holds the term.")
+    term: str = Field(description="The source term.")
+
+
 class TranslateResponse(BaseModel):
     """POST /translate answer; ``translations`` is aligned with the input."""
 
@@ -108,6 +141,9 @@ class TranslateResponse(BaseModel):
     )
     warnings: list[str] = Field(
         description="Failed checks, and what is known of the model's output in this language."
+    )
+    glossary_misses: list[GlossaryMissOut] = Field(
+        default_factory=list, description="Where a glossary term could not be applied."
     )
     timings_ms: dict[str, float]
 
@@ -127,6 +163,7 @@ class TranslateResponse(BaseModel):
             notes=list(result.notes),
             quality=[QualityOut.model_validate(q) for q in result.quality],
             warnings=list(result.warnings),
+            glossary_misses=[GlossaryMissOut.model_validate(m) for m in result.glossary_misses],
             timings_ms={"total": total_ms},
         )
 
@@ -144,8 +181,16 @@ class SummarizeRequest(Strict):
         },
     )
 
-    text: str = Field(min_length=1, description="The article (plain text).")
-    title: str | None = Field(None, max_length=500, description="The article's title, if any.")
+    text: str = Field(min_length=1, description="The article: plain text, or an HTML page.")
+    text_format: Literal["text", "html"] = Field(
+        "text",
+        description="html: text is a web page; its main text is extracted (navigation, ads, "
+        "related links and footers left out), returned as article_text, and every offset "
+        "refers to it.",
+    )
+    title: str | None = Field(
+        None, max_length=500, description="The article's title (for html: the page's title)."
+    )
     target_langs: list[Lang] = Field(
         default_factory=list,
         max_length=4,
@@ -245,6 +290,11 @@ class SummarizeResponse(Out):
     dateline: DatelineOut | None
     translations: dict[str, SummaryTranslationOut]
     engine: Literal["llm", "extractive"]
+    article_text: str | None = Field(
+        None,
+        description="For text_format html: the text extracted from the page, which every "
+        "offset refers to (null for plain text: offsets refer to the text sent).",
+    )
     chunks: int = Field(description="Article chunks the LLM processed (1 for extractive).")
     models: list[str]
     warnings: list[str]
@@ -257,6 +307,50 @@ class SummarizeResponse(Out):
         if isinstance(value, list | tuple):
             return {t.lang: t for t in value}
         return value
+
+
+class GlossaryCreate(Strict):
+    """POST /glossaries body."""
+
+    name: str = Field(min_length=1, max_length=200, description="A name for people.")
+    source_lang: Lang = Field(description="Language of the source terms.")
+    target_lang: Lang = Field(description="Language of the target terms.")
+    entries: dict[Term, Term] = Field(
+        min_length=1,
+        max_length=5000,
+        description="Source term -> target term.",
+        examples=[{"Kazinform": "Казинформ", "Astana": "Астана"}],
+    )
+
+    @model_validator(mode="after")
+    def _pair(self) -> GlossaryCreate:
+        if self.source_lang == self.target_lang:
+            raise ValueError("source_lang and target_lang must differ")
+        return self
+
+
+class GlossaryInfo(Out):
+    """A stored glossary (DeepL's fields), without its entries."""
+
+    glossary_id: str = Field(description="A UUID, as DeepL's glossary ids are.")
+    name: str
+    ready: bool = Field(True, description="Always true: a glossary is usable once created.")
+    source_lang: Lang
+    target_lang: Lang
+    creation_time: str = Field(description="ISO 8601, UTC.")
+    entry_count: int
+
+
+class GlossaryOut(GlossaryInfo):
+    """A stored glossary with its entries."""
+
+    entries: dict[str, str]
+
+
+class GlossaryList(BaseModel):
+    """GET /glossaries."""
+
+    glossaries: list[GlossaryInfo]
 
 
 class ErrorBody(BaseModel):

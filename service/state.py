@@ -12,6 +12,7 @@ from service.jobs.manager import JobManager
 from service.quotas import Limiter
 from service.schemas import SummarizeResponse, TranslateResponse
 from service.settings import Settings
+from service.store.glossaries import GlossaryStore
 from service.store.keys import KeyStore
 
 
@@ -45,3 +46,4 @@ class AppState(TypedDict):
     keys: KeyStore
     limiter: Limiter
     jobs: JobManager
+    glossaries: GlossaryStore

@@ -6,6 +6,8 @@ import prompts
 from models.languages import language_name
 from models.llm import LLM, GenerationRequest
 from models.manifest import ModelSpec
+from models.translation.glossary import Terms
+from models.translation.markers import MARKER
 from models.translation.types import Translation
 
 NO_REPEAT_NGRAM = 4
@@ -20,6 +22,8 @@ class LLMTranslator:
         self.backend = llm.backend
         # Rows of any language pair share a batch (each carries its own system prompt).
         self.mixed_pairs = True
+        # Glossary terms go into the prompt (seq2seq models get placeholders instead).
+        self.takes_terms = True
 
     @property
     def dtype(self) -> str:
@@ -36,18 +40,20 @@ class LLMTranslator:
         """Translate one batch of segments of one language pair."""
         return self.translate_mixed([(t, source_lang, target_lang) for t in texts])
 
-    def translate_mixed(self, items: list[tuple[str, str, str]]) -> list[Translation]:
+    def translate_mixed(
+        self, items: list[tuple[str, str, str]], *, terms: list[Terms] | None = None
+    ) -> list[Translation]:
         """Translate ``(text, source_lang, target_lang)`` segments of any pairs in one call.
 
-        Each pair's system prompt is a cached prefix, so a row costs only its own user turn;
-        a backend that batches across requests decodes every row in the same steps.
+        ``terms`` (aligned with ``items``) are glossary terms the prompt asks for; the caller
+        checks the output for them. Each pair's system prompt is a cached prefix, so a row
+        costs only its own user turn; a backend that batches across requests decodes every
+        row in the same steps.
         """
         requests = []
-        for text, source_lang, target_lang in items:
-            system = prompts.render(
-                "translate_system",
-                source_language=language_name(source_lang),
-                target_language=language_name(target_lang),
+        for n, (text, source_lang, target_lang) in enumerate(items):
+            system = system_prompt(
+                source_lang, target_lang, terms[n] if terms else (), markup=has_markers(text)
             )
             head = [{"role": "system", "content": system}]
             chat = self.llm.chat(
@@ -66,6 +72,31 @@ class LLMTranslator:
             Translation(first_block(out.text, text), complete=out.complete)
             for out, (text, _, _) in zip(outputs, items, strict=True)
         ]
+
+
+def system_prompt(
+    source_lang: str, target_lang: str, terms: Terms = (), *, markup: bool = False
+) -> str:
+    """The translation system prompt, with the glossary instruction when there are terms and
+    the marker instruction when the text holds inline-tag markers (HTML blocks)."""
+    parts = [
+        prompts.render(
+            "translate_system",
+            source_language=language_name(source_lang),
+            target_language=language_name(target_lang),
+        )
+    ]
+    if markup:
+        parts.append(prompts.render("translate_markup"))
+    if terms:
+        lines = "\n".join(f"- {src} => {tgt}" for src, tgt in terms)
+        parts.append(prompts.render("translate_glossary", terms=lines))
+    return "\n".join(parts)
+
+
+def has_markers(text: str) -> bool:
+    """Whether ``text`` holds the inline-tag markers of ``models.translation.html``."""
+    return MARKER.search(text) is not None
 
 
 def first_block(output: str, source: str) -> str:

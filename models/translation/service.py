@@ -21,6 +21,8 @@ from models.errors import GenerationFailed, ModelUnavailable, UnsupportedLanguag
 from models.langdetect import Detection, LanguageDetector
 from models.languages import SUPPORTED, LangCode
 from models.text.segmentation import Document, plan, render, sentence_joiner
+from models.translation.glossary import Glossary, GlossaryMiss, Masked, Terms, check_terms, mask
+from models.translation.glossary import restore as restore_terms
 from models.translation.quality import Quality, QualityChecker
 from models.translation.types import SegmentTranslator, Translation, TranslationResult
 
@@ -104,16 +106,29 @@ class TranslationService:
         ]
 
     def translate(
-        self, texts: Sequence[str], *, target_lang: LangCode, source_lang: str = "auto"
+        self,
+        texts: Sequence[str],
+        *,
+        target_lang: LangCode,
+        source_lang: str = "auto",
+        glossary: Glossary | None = None,
     ) -> TranslationResult:
         """Translate every text into ``target_lang``; returns translations in input order.
 
-        Raises ``UnsupportedLanguage``, ``ModelUnavailable`` or ``GenerationFailed``.
+        ``glossary`` terms are enforced (``models.translation.glossary``); the result lists
+        where one could not be put in. Raises ``UnsupportedLanguage``, ``ModelUnavailable``
+        or ``GenerationFailed``.
         """
-        return self.translate_many([(texts, target_lang)], source_lang=source_lang)[0]
+        return self.translate_many(
+            [(texts, target_lang)], source_lang=source_lang, glossary=glossary
+        )[0]
 
     def translate_many(
-        self, jobs: Sequence[tuple[Sequence[str], LangCode]], *, source_lang: str = "auto"
+        self,
+        jobs: Sequence[tuple[Sequence[str], LangCode]],
+        *,
+        source_lang: str = "auto",
+        glossary: Glossary | None = None,
     ) -> list[TranslationResult]:
         """Translate several ``(texts, target_lang)`` jobs at once, one result per job.
 
@@ -148,7 +163,7 @@ class TranslationService:
                     pending.setdefault(translator.spec.id, []).append((job, n, segment))
         for model_id, items in pending.items():
             translator = next(t for t in self.translators if t.spec.id == model_id)
-            outputs = self._run_items(translator, items)
+            outputs = self._run_items(translator, items, glossary)
             for (job, n, _), output in zip(items, outputs, strict=True):
                 job.outputs[n] = output
         for run in runs:
@@ -167,12 +182,28 @@ class TranslationService:
         return notes
 
     def _run_items(
-        self, translator: SegmentTranslator, items: list[tuple[_Job, int, str]]
+        self,
+        translator: SegmentTranslator,
+        items: list[tuple[_Job, int, str]],
+        glossary: Glossary | None = None,
     ) -> list[Translation]:
-        """Translate segments through the model's batcher; long unbroken strings pass as is."""
+        """Translate segments through the model's batcher; long unbroken strings pass as is.
+
+        Glossary terms go to a model that follows instructions (``takes_terms``) with the
+        segment and are checked in its output; for the others they are masked and restored.
+        """
         outputs: list[Translation | None] = [None] * len(items)
         by_key: dict[Hashable, list[int]] = {}
         mixed = getattr(translator, "mixed_pairs", False)
+        prompted = getattr(translator, "takes_terms", False)
+        terms: list[Terms] = []
+        masks: list[Masked] = []
+        for job, _, segment in items:
+            found: Terms = ()
+            if glossary is not None and glossary.applies_to(job.source_lang):
+                found = glossary.terms_in(segment)
+            terms.append(found)
+            masks.append(Masked(segment) if prompted else mask(segment, found))
         for k, (job, _, segment) in enumerate(items):
             if is_unbroken(segment):
                 outputs[k] = Translation(segment, complete=True)
@@ -185,11 +216,18 @@ class TranslationService:
             by_key.setdefault(key, []).append(k)
         for batch_key, members in by_key.items():
             payloads = [
-                (items[k][2], items[k][0].source_lang, items[k][0].run.target) for k in members
+                (
+                    masks[k].text,
+                    items[k][0].source_lang,
+                    items[k][0].run.target,
+                    terms[k] if prompted else (),
+                )
+                for k in members
             ]
             costs = [translator.count_tokens(p[0]) for p in payloads]
             batcher = self.batchers[translator.spec.id]
             results: list[Translation] = batcher.map(batch_key, payloads, costs)
+            checked: dict[int, tuple[Translation, list[str]]] = {}
             for k, result in zip(members, results, strict=True):
                 if not result.text.strip():
                     # The segment's length, not its text: this message is also logged.
@@ -200,8 +238,50 @@ class TranslationService:
                         f"{_label(job.text_index, len(job.run.texts))}",
                         param="text",
                     )
-                outputs[k] = result
+                checked[k] = _apply_terms(result, terms[k], masks[k], prompted=prompted)
+            if prompted:
+                self._retry_masked(translator, batch_key, items, terms, checked)
+            for k, (output, missing) in checked.items():
+                job, _, segment = items[k]
+                job.run.glossary_misses += [
+                    GlossaryMiss(job.text_index, segment, term) for term in missing
+                ]
+                outputs[k] = output
         return [o for o in outputs if o is not None]
+
+    def _retry_masked(
+        self,
+        translator: SegmentTranslator,
+        batch_key: Hashable,
+        items: list[tuple[_Job, int, str]],
+        terms: list[Terms],
+        checked: dict[int, tuple[Translation, list[str]]],
+    ) -> None:
+        """Translate again, with placeholders, the LLM segments whose output missed a term.
+
+        A small LLM often misspells a target term it was given (``АБдрахманov``) but copies
+        a ``[T1]`` it is told to keep; the retry's output is taken where it misses fewer
+        terms. Updates ``checked`` in place.
+        """
+        retry = [k for k, (_, missing) in checked.items() if missing]
+        if not retry:
+            return
+        masks = {k: mask(items[k][2], terms[k]) for k in retry}
+        payloads = [
+            (
+                masks[k].text,
+                items[k][0].source_lang,
+                items[k][0].run.target,
+                tuple((f"[T{n}]", f"[T{n}]") for n in masks[k].slots),
+            )
+            for k in retry
+        ]
+        costs = [translator.count_tokens(p[0]) for p in payloads]
+        results = self.batchers[translator.spec.id].map(batch_key, payloads, costs)
+        for k, result in zip(retry, results, strict=True):
+            text, missing = restore_terms(result.text, masks[k])
+            if text.strip() and len(missing) < len(checked[k][1]):
+                checked[k] = (Translation(text, result.complete), missing)
 
 
 @dataclass
@@ -219,6 +299,7 @@ class _Run:
     quality: list[Quality] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     advisories: list[str] = field(default_factory=list)
+    glossary_misses: list[GlossaryMiss] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.translations = [""] * len(self.texts)
@@ -265,7 +346,20 @@ class _Run:
             quality=tuple(self.quality),
             warnings=tuple(self.warnings),
             advisories=tuple(self.advisories),
+            glossary_misses=tuple(self.glossary_misses),
         )
+
+
+def _apply_terms(
+    result: Translation, terms: Terms, masked: Masked, *, prompted: bool
+) -> tuple[Translation, list[str]]:
+    """A segment's translation with its glossary terms in, and the source terms missed."""
+    if not terms:
+        return result, []
+    text, missing = (
+        check_terms(result.text, terms) if prompted else restore_terms(result.text, masked)
+    )
+    return Translation(text, result.complete), missing
 
 
 def is_unbroken(segment: str) -> bool:
@@ -290,10 +384,14 @@ def _runner(
 
     def run(key: Any, payloads: list[Any]) -> list[Any]:
         if mixed:
-            out = list(translator.translate_mixed(payloads))  # type: ignore[attr-defined]
+            out = list(
+                translator.translate_mixed(  # type: ignore[attr-defined]
+                    [p[:3] for p in payloads], terms=[p[3] for p in payloads]
+                )
+            )
         else:
-            _, source_lang, target_lang = payloads[0]
-            texts = [text for text, _, _ in payloads]
+            _, source_lang, target_lang, _ = payloads[0]
+            texts = [text for text, _, _, _ in payloads]
             del key  # the pair, which every payload carries too
             out = list(
                 translator.translate_batch(texts, source_lang=source_lang, target_lang=target_lang)

@@ -8,6 +8,7 @@ from typing import Protocol
 from models.langdetect import Detection
 from models.languages import LangCode
 from models.manifest import ModelSpec
+from models.translation.glossary import GlossaryMiss
 from models.translation.quality import Quality
 
 
@@ -63,3 +64,5 @@ class TranslationResult:
     warnings: tuple[str, ...] = ()
     # The latter alone (manifest ``target_notes`` of the models used).
     advisories: tuple[str, ...] = ()
+    # Glossary terms found in a segment whose target term is not in its translation.
+    glossary_misses: tuple[GlossaryMiss, ...] = ()

@@ -22,11 +22,17 @@ from service.jobs.manager import Execute
 from service.schemas import SummarizeRequest, TranslateRequest
 from service.settings import Settings
 from service.state import Caches, EngineSlot
+from service.store.glossaries import GlossaryStore
 from service.store.jobs import JobKind
 
 
 def executor(
-    *, settings: Settings, slot: EngineSlot, runner: InferenceRunner, caches: Caches
+    *,
+    settings: Settings,
+    slot: EngineSlot,
+    runner: InferenceRunner,
+    caches: Caches,
+    glossaries: GlossaryStore,
 ) -> Execute:
     """The ``Execute`` of the job manager, bound to the app's lifespan state."""
 
@@ -60,6 +66,7 @@ def executor(
             caches,
             settings,
             progress,
+            glossaries,
         )
         return translation.model_dump(mode="json")
 
