@@ -282,7 +282,7 @@ def _verb_request(verb: Any, lemma: str) -> Cue | None:
         # thing or a greeting ("wished him success", "wants a deal"), not a request.
         if complement is None and lemma in DESIRE:
             return None
-        if target is None:
+        if target is None and complement is not None:
             target = _subject(complement)
         if target is None or not _is_party(target):
             return None
