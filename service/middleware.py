@@ -14,6 +14,7 @@ import time
 import uuid
 
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.errors import envelope
@@ -143,8 +144,10 @@ class BodyChecks:
         content_type = headers.get("content-type", "")
         media = content_type.split(";")[0].strip().lower()
         path: str = scope.get("path", "")
-        allowed = (JSON, *FORMS) if path.startswith(FORM_PREFIXES) else (JSON,)
-        if media not in allowed:
+        compatible = path.startswith(FORM_PREFIXES)
+        allowed = (JSON, *FORMS) if compatible else (JSON,)
+        # A compatible route reads its own body types and answers 415 in its own words.
+        if media not in allowed and not compatible:
             names = " or ".join(allowed)
             await self._reject(
                 scope,
@@ -193,7 +196,16 @@ class BodyChecks:
     async def _reject(
         scope: Scope, receive: Receive, send: Send, status: int, kind: str, message: str
     ) -> None:
-        await envelope(status, kind, message)(scope, receive, send)
+        # The compatible APIs answer in their ecosystems' error shapes, their clients read
+        # those: LibreTranslate {"error": ...}, DeepL {"message": ...}.
+        path: str = scope.get("path", "")
+        if path.startswith("/libretranslate/"):
+            response: Response = JSONResponse({"error": message}, status_code=status)
+        elif path.startswith("/v2/"):
+            response = JSONResponse({"message": message}, status_code=status)
+        else:
+            response = envelope(status, kind, message)
+        await response(scope, receive, send)
 
 
 def _is_utf8(body: bytes) -> bool:

@@ -110,7 +110,12 @@ DEFAULT_STATUSES: dict[type[InferenceError], int] = {
 }
 
 
-def compat_route(render: Renderer, statuses: dict[type[InferenceError], int]) -> type[APIRoute]:
+def compat_route(
+    render: Renderer,
+    statuses: dict[type[InferenceError], int],
+    *,
+    access: dict[int, int] | None = None,
+) -> type[APIRoute]:
     """A route class whose errors come out through ``render`` (FastAPI's documented way to
     wrap every route of a router, so the routes themselves hold no ``try``)."""
 
@@ -127,7 +132,8 @@ def compat_route(render: Renderer, statuses: dict[type[InferenceError], int]) ->
                     return render(400, validation_message(exc), None)
                 except AccessDenied as exc:
                     # 401/403 for keys, 429 for rates, 456 for quotas, in this API's shape.
-                    return render(exc.status, exc.message, exc.headers)
+                    status = (access or {}).get(exc.status, exc.status)
+                    return render(status, exc.message, exc.headers)
                 except InferenceError as exc:
                     headers = None
                     if isinstance(exc, Overloaded):

@@ -56,7 +56,8 @@ def render_error(status: int, message: str, headers: dict[str, str] | None) -> J
 router = APIRouter(
     prefix="/v2",
     tags=["DeepL-compatible"],
-    route_class=compat_route(render_error, DEFAULT_STATUSES),
+    # DeepL answers a missing or wrong key with 403, which its clients name.
+    route_class=compat_route(render_error, DEFAULT_STATUSES, access={401: 403}),
 )
 
 

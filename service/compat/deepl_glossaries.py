@@ -21,7 +21,8 @@ from service.store.glossaries import GlossaryNotFound, GlossaryStore, StoredGlos
 router = APIRouter(
     prefix="/v2/glossaries",
     tags=["DeepL-compatible"],
-    route_class=compat_route(render_error, DEFAULT_STATUSES),
+    # DeepL answers a missing or wrong key with 403, which its clients name.
+    route_class=compat_route(render_error, DEFAULT_STATUSES, access={401: 403}),
 )
 _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": DeepLError} for code in (400, 404, 413, 415, 500)

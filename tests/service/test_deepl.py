@@ -4,17 +4,18 @@ server, and its form bodies, error shape and key header through the test client.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import deepl
+import httpx
 import pytest
 from fastapi.testclient import TestClient
+from libretranslatepy import LibreTranslateAPI
 from live_server import serve
-from starlette.requests import Request
 
-from service.compat.deepl import auth_key
-from service.compat.libretranslate import api_key
 from service.main import create_app
 from service.settings import Settings
+from service.store.keys import open_key_store
 
 
 @pytest.fixture(scope="module")
@@ -168,14 +169,33 @@ def test_languages_type_from_the_query(client: TestClient) -> None:
     assert (r.status_code, r.json()) == (400, {"message": "Value for 'type' not supported."})
 
 
-def _request(headers: dict[str, str]) -> Request:
-    raw = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
-    return Request({"type": "http", "headers": raw, "query_string": b""})
-
-
-def test_where_the_keys_are_taken() -> None:
-    assert auth_key(_request({"Authorization": "DeepL-Auth-Key k1:fx"}), {}) == "k1:fx"
-    assert auth_key(_request({"Authorization": "Bearer k2"}), {}) is None
-    assert auth_key(_request({}), {"auth_key": "k3"}) == "k3"
-    assert api_key({"api_key": "k4", "q": "x"}) == "k4"
-    assert api_key({"q": "x"}) is None
+def test_keys_and_quotas_hold_on_both_compatible_apis(
+    tiny_settings: Settings, tmp_path: Path
+) -> None:
+    """With keys required, the DeepL client's key and LibreTranslate's body api_key go
+    through the same keys and quota as /translate, answered in each API's error shape."""
+    settings = tiny_settings.model_copy(
+        update={"api_keys_required": True, "store_url": f"sqlite:///{tmp_path / 'keys.db'}"}
+    )
+    store = open_key_store(settings.store_url)
+    _key, secret = store.create(name="desk", char_quota=60, quota_period="day")
+    text = "Kazakhstan and China discussed trade."  # 37 characters
+    with serve(create_app(settings)) as base_url:
+        good = deepl.Translator(secret, server_url=base_url)
+        assert good.translate_text(text, target_lang="RU").text.strip()
+        usage = good.get_usage()
+        assert (usage.character.count, usage.character.limit) == (37, 60)
+        # 37 more would pass the quota of 60: DeepL's 456, which its client names.
+        with pytest.raises(deepl.QuotaExceededException):
+            good.translate_text(text, target_lang="RU")
+        with pytest.raises(deepl.AuthorizationException):
+            deepl.Translator("unknown-key", server_url=base_url).translate_text(
+                text, target_lang="RU"
+            )
+        lt = LibreTranslateAPI(f"{base_url}/libretranslate/", api_key=secret)
+        assert lt.translate("Trade grew.", "en", "ru").strip()  # 11 more: 48 of 60
+        r = httpx.post(f"{base_url}/libretranslate/translate", json={"q": "x", "source": "en",
+                       "target": "ru"})  # fmt: skip
+        assert r.status_code == 401 and "API key" in r.json()["error"], r.text
+        assert deepl.Translator(secret, server_url=base_url).get_usage().character.count == 48
+    store.close()

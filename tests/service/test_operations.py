@@ -142,9 +142,18 @@ def test_body_checks(client: TestClient) -> None:
     assert "UTF-8" in assert_error(r, 422, "invalid_json")["message"]
     r = client.post("/translate", data={"text": "Hi", "target_lang": "ru"})
     assert "application/json" in assert_error(r, 415, "unsupported_media_type")["message"]
-    # form bodies pass the checks on the compatible APIs' paths (no route there yet: 404)
-    for path in ("/v2/translate", "/libretranslate/translate"):
-        assert_error(client.post(path, data={"text": "Hi"}), 404, "not_found")
+    # form bodies pass the checks on the compatible APIs' paths: their routes answer, in
+    # their own error shapes (a required field is missing here)
+    r = client.post("/v2/translate", data={"text": "Hi"})
+    assert (r.status_code, r.json()) == (400, {"message": "Parameter 'target_lang' not specified."})
+    r = client.post("/libretranslate/translate", data={"q": "Hi", "source": "en"})
+    assert r.status_code == 400 and "target" in r.json()["error"], r.text
+    # ... and a body over the cap is refused in those shapes too
+    big = "x" * 200_001
+    r = client.post("/v2/translate", data={"text": big, "target_lang": "RU"})
+    assert r.status_code == 413 and "MAX_BODY_BYTES" in r.json()["message"], r.text
+    r = client.post("/libretranslate/translate", json={"q": big, "target": "ru"})
+    assert r.status_code == 413 and "MAX_BODY_BYTES" in r.json()["error"], r.text
 
 
 def test_validation_messages_name_the_item_and_the_limit(client: TestClient) -> None:
