@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from models.errors import (
     DeadlineExceeded,
@@ -177,13 +178,26 @@ def _message(error: Any) -> str:
     return message.removeprefix("Value error, ")
 
 
-async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     kinds = {404: "not_found", 405: "method_not_allowed"}
     kind = kinds.get(exc.status_code, "http_error")
-    # exc.headers carries Starlette's Allow on a 405 (RFC 9110 requires it).
+    # exc.headers carries Starlette's Allow on a 405 (RFC 9110 requires it), but Starlette
+    # names only the first route of the path; a path served by several routes (GET and
+    # POST /glossaries) must list every method.
     headers = dict(exc.headers) if exc.headers else None
+    if exc.status_code == 405:
+        headers = {**(headers or {}), "Allow": ", ".join(_allowed(request))}
     return envelope(exc.status_code, kind, str(exc.detail), headers=headers)
+
+
+def _allowed(request: Request) -> list[str]:
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
 
 
 async def _glossary_not_found(_request: Request, exc: Exception) -> JSONResponse:

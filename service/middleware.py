@@ -199,6 +199,8 @@ class BodyChecks:
         # The compatible APIs answer in their ecosystems' error shapes, their clients read
         # those: LibreTranslate {"error": ...}, DeepL {"message": ...}.
         path: str = scope.get("path", "")
+        if path.startswith(FORM_PREFIXES) and status == 422:
+            status = 400  # a malformed body is a 400 in both APIs
         if path.startswith("/libretranslate/"):
             response: Response = JSONResponse({"error": message}, status_code=status)
         elif path.startswith("/v2/"):

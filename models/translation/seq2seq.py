@@ -33,8 +33,15 @@ class Seq2SeqTokens:
         self._lock = threading.Lock()
 
     def count_tokens(self, text: str) -> int:
-        """Tokens ``text`` takes as model input."""
-        return len(self.tokenizer.encode(text, add_special_tokens=True))
+        """Tokens ``text`` takes as model input.
+
+        Under the lock: a fast tokenizer's padding and truncation are state of the shared
+        Rust tokenizer, which every call sets, so an ``encode`` on a request thread while the
+        batch thread encodes with ``padding=True`` can leave that batch unpadded (found by
+        schemathesis as a 500: "expected sequence of length 7 at dim 1 (got 23)").
+        """
+        with self._lock:
+            return len(self.tokenizer.encode(text, add_special_tokens=True))
 
     def set_source(self, source_lang: str) -> None:
         """Point the tokenizer at ``source_lang`` (call with ``self._lock`` held)."""
@@ -118,13 +125,15 @@ class Seq2SeqTranslator(Seq2SeqTokens):
             out = self.model.generate(**enc, **kwargs)
         ends = end_token_ids(self.model, self.tokenizer)
         forced_eos = getattr(self.model.generation_config, "forced_eos_token_id", None) is not None
+        with self._lock:
+            texts_out = [str(self.tokenizer.decode(row, skip_special_tokens=True)) for row in out]
         return [
             Translation(
-                str(self.tokenizer.decode(row, skip_special_tokens=True)),
+                text,
                 # out[:, 0] is the decoder start token (the end token for M2M100/NLLB).
                 complete=finished([int(t) for t in row[1:]], ends, max_new, forced_eos=forced_eos),
             )
-            for row in out
+            for text, row in zip(texts_out, out, strict=True)
         ]
 
 

@@ -16,7 +16,7 @@ from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from models.errors import (
     GenerationFailed,
@@ -150,3 +150,30 @@ def check_length(texts: list[str], limit: int) -> None:
     total = sum(len(t) for t in texts)
     if total > limit:
         raise InputTooLong(param="text", length=total, limit=limit)
+
+
+def body_doc(model: type[BaseModel]) -> dict[str, Any]:
+    """The OpenAPI request body of a compatible route: ``model`` as JSON or as a form. A form
+    field cannot be null, so the form's schema drops the null alternatives (an absent field
+    is the form's null)."""
+    schema = model.model_json_schema()
+    form = _without_null(schema)
+    content = {
+        "application/json": {"schema": schema},
+        "application/x-www-form-urlencoded": {"schema": form},
+    }
+    return {"requestBody": {"required": True, "content": content}}
+
+
+def _without_null(node: Any) -> Any:
+    if isinstance(node, dict):
+        options = node.get("anyOf")
+        if isinstance(options, list):
+            kept = [o for o in options if o != {"type": "null"}]
+            if len(kept) == 1 and len(kept) < len(options):
+                rest = {k: v for k, v in node.items() if k not in ("anyOf", "default")}
+                return {**_without_null(kept[0]), **rest}
+        return {k: _without_null(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_without_null(v) for v in node]
+    return node

@@ -25,6 +25,7 @@ from service.compat.common import (
     DEFAULT_STATUSES,
     CompatError,
     Params,
+    body_doc,
     check_length,
     compat_route,
     read_params,
@@ -141,17 +142,11 @@ def _code(value: str | None, table: dict[str, str], name: str) -> str:
     return code
 
 
-def _body(model: type[BaseModel]) -> dict[str, Any]:
-    schema = {"schema": model.model_json_schema()}
-    content = {"application/json": schema, "application/x-www-form-urlencoded": schema}
-    return {"requestBody": {"required": True, "content": content}}
-
-
 @router.post(
     "/translate",
     response_model=DeepLTranslations,
     responses=_ERRORS,
-    openapi_extra=_body(DeepLTranslate),
+    openapi_extra=body_doc(DeepLTranslate),
 )
 async def deepl_translate(
     params: ParamsDep,

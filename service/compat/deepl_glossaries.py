@@ -13,7 +13,14 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from service.compat.common import DEFAULT_STATUSES, CompatError, Params, compat_route, read_params
+from service.compat.common import (
+    DEFAULT_STATUSES,
+    CompatError,
+    Params,
+    body_doc,
+    compat_route,
+    read_params,
+)
 from service.compat.deepl import AuthKeyDep, DeepLError, render_error
 from service.deps import GlossariesDep
 from service.store.glossaries import GlossaryNotFound, GlossaryStore, StoredGlossary
@@ -102,7 +109,13 @@ async def _get(store: GlossaryStore, glossary_id: str) -> StoredGlossary:
         raise CompatError(404, "Glossary not found.") from exc
 
 
-@router.post("", status_code=201, response_model=DeepLGlossary, responses=_ERRORS)
+@router.post(
+    "",
+    status_code=201,
+    response_model=DeepLGlossary,
+    responses=_ERRORS,
+    openapi_extra=body_doc(DeepLGlossaryCreate),
+)
 async def deepl_create_glossary(
     params: Annotated[Params, Depends(read_params)], key: AuthKeyDep, store: GlossariesDep
 ) -> DeepLGlossary:

@@ -27,6 +27,7 @@ from service.compat.common import (
     DEFAULT_STATUSES,
     CompatError,
     Params,
+    body_doc,
     check_length,
     compat_route,
     read_params,
@@ -125,12 +126,6 @@ def parse_code(value: str, *, allow_auto: bool = False) -> str:
     return code
 
 
-def _body(model: type[BaseModel]) -> dict[str, Any]:
-    schema = {"schema": model.model_json_schema()}
-    content = {"application/json": schema, "application/x-www-form-urlencoded": schema}
-    return {"requestBody": {"required": True, "content": content}}
-
-
 ParamsDep = Annotated[Params, Depends(read_params)]
 
 
@@ -161,7 +156,7 @@ def _detected(d: Detection) -> LTDetected:
     response_model=LTTranslation,
     response_model_exclude_none=True,
     responses=_ERRORS,
-    openapi_extra=_body(LTTranslate),
+    openapi_extra=body_doc(LTTranslate),
 )
 async def lt_translate(
     params: ParamsDep,
@@ -205,7 +200,7 @@ async def lt_translate(
     "/detect",
     response_model=list[LTDetected],
     responses=_ERRORS,
-    openapi_extra=_body(LTDetect),
+    openapi_extra=body_doc(LTDetect),
 )
 async def lt_detect(params: ParamsDep, key: ApiKeyDep, engines: EnginesDep) -> list[LTDetected]:
     """Detect the language of a text, likeliest first (LibreTranslate's /detect)."""

@@ -18,12 +18,15 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from fastapi.exceptions import RequestValidationError
+
 from models.errors import InferenceError
 from models.summary.summarizer import Progress
 from service.errors import status_of
 from service.jobs.schemas import JobOut
 from service.jobs.webhook import deliver
 from service.settings import Settings
+from service.store.glossaries import GlossaryNotFound
 from service.store.jobs import (
     FINISHED,
     UNFINISHED,
@@ -240,6 +243,19 @@ class JobManager:
                 status, kind = status_of(exc)
                 error = {"type": kind, "message": exc.message, "param": exc.param}
                 self._finish(record, "failed", error=error, error_status=status)
+            except GlossaryNotFound as exc:
+                # The request names a glossary that was deleted (or never was): what the
+                # synchronous route answers with 404.
+                error = {"type": "glossary_not_found", "message": str(exc), "param": "glossary_id"}
+                self._finish(record, "failed", error=error, error_status=404)
+            except RequestValidationError as exc:
+                first = exc.errors()[0] if exc.errors() else {}
+                error = {
+                    "type": "invalid_request",
+                    "message": str(first.get("msg", "invalid request")),
+                    "param": ".".join(str(p) for p in first.get("loc", ())[1:]) or None,
+                }
+                self._finish(record, "failed", error=error, error_status=422)
             except Exception:
                 log.exception("job %s failed", job_id)
                 error = {

@@ -36,7 +36,7 @@ def test_no_label_points_at_a_held_out_document_or_line(heldout: HeldOut) -> Non
         if kind == "ntrex":
             assert doc not in heldout.doc_ids, row["key"]
             assert int(index) not in heldout.ntrex_lines, row["key"]
-        assert kind in ("cnndm", "kknews", "ntrex", "kkwmt"), row["key"]
+        assert kind in ("cnndm", "kknews", "ntrex", "kkwmt", "wmt20ru", "wmt20zh"), row["key"]
 
 
 def test_no_labelled_sentence_is_a_held_out_sentence(heldout: HeldOut) -> None:

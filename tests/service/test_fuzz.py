@@ -14,11 +14,26 @@ from server_process import ServerProcess
 
 SEED = 20261202
 # A schema-valid text can still be in a language we do not serve (422 unsupported_language)
-# or longer than MAX_TEXT_CHARS (413): the schema cannot say either, so schema-valid requests
-# may get those two as well as the defaults. Schema-violating ones must still be refused.
+# or longer than MAX_TEXT_CHARS (413), and a schema-valid id may name no job or glossary
+# (404) or a job that has ended (409): the schema cannot say any of these, so schema-valid
+# requests may get them. Schema-violating ones must still be refused.
 CONFIG = """
 [checks.positive_data_acceptance]
-expected-statuses = ["2xx", "413", "422", "429", "503"]
+expected-statuses = ["2xx", "404", "409", "413", "422", "429", "503"]
+
+# A schema-violating body can also be over MAX_BODY_BYTES: 413 is a correct refusal.
+[checks.negative_data_rejection]
+expected-statuses = ["400", "401", "403", "404", "405", "406", "409", "413", "415", "422",
+    "428", "429"]
+
+# The LibreTranslate- and DeepL-compatible routes validate as their ecosystems do, beyond
+# what a schema says (a TSV glossary's lines, a language pair they serve), and answer 400
+# as those APIs do.
+[[operations]]
+include-path-regex = "^/(libretranslate|v2)/"
+checks.positive_data_acceptance.expected-statuses = [
+    "2xx", "400", "404", "413", "422", "429", "503",
+]
 """
 
 
@@ -62,6 +77,7 @@ def test_schemathesis_finds_no_failure(tiny_root: Path, tmp_path: Path) -> None:
             check=False,
         )
         log = server.log()
+    (tmp_path / "schemathesis.out").write_text(run.stdout, "utf-8")  # the whole report
     summary = run.stdout[-6000:]
     assert run.returncode == 0, f"{summary}\n{run.stderr[-2000:]}\nserver log:\n{log[-3000:]}"
     assert "No issues found" in run.stdout or "passed" in run.stdout, summary

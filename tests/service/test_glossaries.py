@@ -137,3 +137,18 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
 
 def test_redis_store(redis_url: str) -> None:
     _exercise(RedisGlossaries(redis_url), RedisGlossaries(redis_url))
+
+
+def test_a_stored_and_a_request_glossary_with_another_source_language(
+    client: TestClient,
+) -> None:
+    # Found by schemathesis: a stored en->kk glossary, a request glossary and a preserve
+    # list on a text sent as Chinese once answered 500.
+    gid = _create(client)["glossary_id"]
+    r = client.post(
+        "/translate",
+        json={"text": "Kazakhstan and China discussed trade.", "target_lang": "kk",
+              "source_lang": "zh", "glossary_id": gid, "glossary": {"Kazinform": "Казинформ"},
+              "preserve": ["KAZINFORM"], "cache": False},
+    )  # fmt: skip
+    assert r.status_code in (200, 422), r.text

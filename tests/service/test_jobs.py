@@ -83,6 +83,17 @@ def test_translate_job_gives_the_sync_result(client: TestClient) -> None:
     assert _no_timings(final["result"]) == _no_timings(sync)
 
 
+def test_a_job_naming_a_missing_glossary_fails_with_the_routes_404(client: TestClient) -> None:
+    # Found by schemathesis: this failed as an internal error with a traceback.
+    request = {"text": "Hello there.", "target_lang": "kk", "source_lang": "en",
+               "glossary_id": "00000000-0000-4000-8000-000000000000", "cache": False}  # fmt: skip
+    final = _finished(client, _submit(client, {"kind": "translate", "request": request})["id"])
+    assert final["status"] == "failed" and final["error_status"] == 404, final
+    assert final["error"]["type"] == "glossary_not_found"
+    sync = client.post("/translate", json=request)
+    assert_error(sync, 404, "glossary_not_found", param="glossary_id")
+
+
 def test_event_stream_reports_progress_then_the_final_document(client: TestClient) -> None:
     job = _submit(client, {"kind": "summarize", "request": SHORT})
     with client.stream("GET", f"/jobs/{job['id']}/events") as r:
@@ -123,9 +134,12 @@ def test_invalid_and_unknown_jobs(client: TestClient) -> None:
 
 def test_every_job_status_is_in_openapi(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
-    assert set(paths["/jobs"]["post"]["responses"]) == {"202", "413", "415", "422", "429"}
-    assert set(paths["/jobs/{job_id}"]["get"]["responses"]) == {"200", "404", "422"}
-    assert set(paths["/jobs/{job_id}"]["delete"]["responses"]) == {"200", "404", "409", "422"}
+    access = {"401", "403"}  # with API_KEYS_REQUIRED
+    post = {"202", "413", "415", "422", "429", "456", "500", *access}
+    assert set(paths["/jobs"]["post"]["responses"]) == post
+    assert set(paths["/jobs/{job_id}"]["get"]["responses"]) == {"200", "404", "422", "500", *access}
+    delete = {"200", "404", "409", "422", "500", *access}
+    assert set(paths["/jobs/{job_id}"]["delete"]["responses"]) == delete
     events = paths["/jobs/{job_id}/events"]["get"]["responses"]
     assert "text/event-stream" in events["200"]["content"] and "404" in events
 
