@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -141,6 +142,14 @@ async def get_meter(
 ) -> AsyncIterator[Meter]:
     """The caller with a meter; characters charged are given back if the route then raises
     (a 429 from a full queue, a 5xx), so a client pays only for work it got."""
+    async with metered(request, caller) as meter:
+        yield meter
+
+
+@asynccontextmanager
+async def metered(request: Request, caller: Caller) -> AsyncIterator[Meter]:
+    """A meter for ``caller`` that gives back what it charged if the request then fails:
+    the body of every metered dependency (ours and the compatible APIs')."""
     meter = Meter(caller, request, [])
     try:
         yield meter

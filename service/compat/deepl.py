@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from models.languages import NAMES, SUPPORTED, LangCode
 from models.translation.html import translate_html
-from service.auth import Meter, authenticate, key_from_headers
+from service.auth import Meter, authenticate, key_from_headers, metered
 from service.compat.common import (
     DEFAULT_STATUSES,
     CompatError,
@@ -123,12 +123,8 @@ async def auth_meter(
     key = key_from_headers(request.headers)
     if key is None and isinstance(legacy, str) and legacy:
         key = legacy
-    meter = Meter(await authenticate(request, key), request, [])
-    try:
+    async with metered(request, await authenticate(request, key)) as meter:
         yield meter
-    except Exception:
-        await meter.refund()
-        raise
 
 
 AuthKeyDep = Annotated[Meter, Depends(auth_meter)]

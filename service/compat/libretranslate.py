@@ -22,7 +22,7 @@ from models.errors import InferenceError, InputTooLong
 from models.langdetect import Detection
 from models.languages import NAMES, SUPPORTED, LangCode
 from models.translation.html import translate_html
-from service.auth import Meter, authenticate, key_from_headers
+from service.auth import Meter, authenticate, key_from_headers, metered
 from service.compat.common import (
     DEFAULT_STATUSES,
     CompatError,
@@ -136,12 +136,8 @@ async def lt_meter(request: Request, params: ParamsDep) -> AsyncIterator[Meter]:
     back if the request then fails."""
     field = params.get("api_key")
     key = field if isinstance(field, str) and field else key_from_headers(request.headers)
-    meter = Meter(await authenticate(request, key), request, [])
-    try:
+    async with metered(request, await authenticate(request, key)) as meter:
         yield meter
-    except Exception:
-        await meter.refund()
-        raise
 
 
 ApiKeyDep = Annotated[Meter, Depends(lt_meter)]
