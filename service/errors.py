@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -10,7 +11,6 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
 
 from models.errors import (
     DeadlineExceeded,
@@ -187,17 +187,26 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     # POST /glossaries) must list every method.
     headers = dict(exc.headers) if exc.headers else None
     if exc.status_code == 405:
-        headers = {**(headers or {}), "Allow": ", ".join(_allowed(request))}
+        allow = _allowed(request, (headers or {}).get("Allow"))
+        if allow:
+            headers = {**(headers or {}), "Allow": allow}
     return envelope(exc.status_code, kind, str(exc.detail), headers=headers)
 
 
-def _allowed(request: Request) -> list[str]:
+def _allowed(request: Request, fallback: str | None) -> str | None:
+    """Every documented method of the request's path, from the app's OpenAPI document (the
+    list a client and schemathesis check ``Allow`` against); Starlette's own header where the
+    path is not documented (static files)."""
+    path = str(request.scope.get("path", ""))
     methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match != Match.NONE:
-            methods |= set(getattr(route, "methods", None) or ())
-    return sorted(methods)
+    for template, operations in request.app.openapi().get("paths", {}).items():
+        pattern = "".join(
+            "[^/]+" if part.startswith("{") else re.escape(part)
+            for part in re.split(r"(\{[^}]+\})", template)
+        )
+        if re.fullmatch(pattern, path):
+            methods |= {m.upper() for m in operations if m != "parameters"}
+    return ", ".join(sorted(methods)) if methods else fallback
 
 
 async def _glossary_not_found(_request: Request, exc: Exception) -> JSONResponse:

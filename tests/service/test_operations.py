@@ -85,6 +85,12 @@ def test_405_has_allow(client: TestClient) -> None:
     r = client.delete("/health")
     assert_error(r, 405, "method_not_allowed")
     assert r.headers["Allow"] == "GET"
+    # a path served by two routes lists both methods (Starlette names only the first)
+    r = client.put("/glossaries", json={})
+    assert_error(r, 405, "method_not_allowed")
+    assert r.headers["Allow"] == "GET, POST"
+    r = client.put("/jobs/some-id", json={})
+    assert r.status_code == 405 and r.headers["Allow"] == "DELETE, GET"
 
 
 def test_cors_is_off_by_default_and_follows_the_allow_list(
