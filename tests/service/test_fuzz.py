@@ -40,43 +40,48 @@ checks.positive_data_acceptance.expected-statuses = [
 def test_schemathesis_finds_no_failure(tiny_root: Path, tmp_path: Path) -> None:
     # Small text limits keep each generated request cheap on the tiny models; the limits
     # themselves are exercised (413) like any other documented status.
-    env = {"MAX_TEXT_CHARS": "2000", "MAX_BODY_BYTES": "20000", "REQUEST_TIMEOUT_S": "60"}
+    with ServerProcess(tiny_root, tmp_path, **LIMITS) as server:
+        _fuzz(server, tmp_path, max_examples=50)
+
+
+@pytest.mark.slow
+def test_schemathesis_on_the_real_offline_server(tiny_root: Path, tmp_path: Path) -> None:
+    """The same run against the offline profile's real models (llama.cpp LLM, MiniLM, the
+    speech-act parsers), as ``make run`` serves them. Fewer examples: a real translation
+    takes seconds, so the response-time check gets the request deadline plus a margin."""
+    server = ServerProcess(tiny_root, tmp_path, MODEL_PROFILE="offline", **LIMITS)
+    server.env.pop("MODEL_MANIFEST")
+    server.env.pop("CACHE_DIR")  # the assembled GGUF in the user's cache, as make run uses
+    with server:
+        _fuzz(server, tmp_path, max_examples=5, max_response_s=120)
+
+
+LIMITS = {"MAX_TEXT_CHARS": "2000", "MAX_BODY_BYTES": "20000", "REQUEST_TIMEOUT_S": "60"}
+
+
+def _fuzz(
+    server: ServerProcess, tmp_path: Path, *, max_examples: int, max_response_s: float = 10
+) -> None:
+    """schemathesis's three phases with every check, a fixed seed; fails on any finding or
+    on a traceback in the server log."""
     report = tmp_path / "report.json"
     config = tmp_path / "schemathesis.toml"
     config.write_text(CONFIG, "utf-8")
-    with ServerProcess(tiny_root, tmp_path, **env) as server:
-        run = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "schemathesis.cli",
-                "--config-file",
-                str(config),
-                "run",
-                f"{server.url}/openapi.json",
-                "--phases",
-                "examples,coverage,fuzzing",
-                "--checks",
-                "all",
-                "--seed",
-                str(SEED),
-                "--max-examples",
-                "50",
-                "--request-timeout",
-                "60",
-                "--report",
-                "ndjson",
-                "--report-ndjson-path",
-                str(report),
-                "--no-color",
-            ],
-            cwd=tmp_path,  # its cache directory (.schemathesis/) goes there, not into the tree
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
-        log = server.log()
+    run = subprocess.run(
+        [
+            sys.executable, "-m", "schemathesis.cli", "--config-file", str(config), "run",
+            f"{server.url}/openapi.json", "--phases", "examples,coverage,fuzzing",
+            "--checks", "all", "--seed", str(SEED), "--max-examples", str(max_examples),
+            "--request-timeout", "120", "--max-response-time", str(max_response_s),
+            "--report", "ndjson", "--report-ndjson-path", str(report), "--no-color",
+        ],
+        cwd=tmp_path,  # its cache directory (.schemathesis/) goes there, not into the tree
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )  # fmt: skip
+    log = server.log()
     (tmp_path / "schemathesis.out").write_text(run.stdout, "utf-8")  # the whole report
     summary = run.stdout[-6000:]
     assert run.returncode == 0, f"{summary}\n{run.stderr[-2000:]}\nserver log:\n{log[-3000:]}"
