@@ -12,13 +12,8 @@ from fastapi.exceptions import RequestValidationError
 
 from models.translation.glossary import Glossary
 from service.deps import GlossariesDep
-from service.schemas import (
-    ErrorResponse,
-    GlossaryCreate,
-    GlossaryInfo,
-    GlossaryList,
-    GlossaryOut,
-)
+from service.glossary_schemas import GlossaryCreate, GlossaryInfo, GlossaryList, GlossaryOut
+from service.schemas import ErrorResponse
 from service.store.glossaries import GlossaryStore
 
 router = APIRouter(tags=["glossaries"])

@@ -1,0 +1,201 @@
+"""The English cue parser's word lists (``cues/english.py``): request and agreement verbs and
+nouns by FrameNet frame (Request, Attempt_suasion, Hope, Expectation, agreement), and the words
+that name a party."""
+
+from __future__ import annotations
+
+STRONG = frozenset(
+    [
+        "ask",
+        "request",
+        "urge",
+        "appeal",
+        "demand",
+        "implore",
+        "beg",
+        "plead",
+        "petition",
+        "exhort",
+        "instruct",
+        "order",
+        "press",
+        "insist",
+        "invite",
+        "call",
+        "summon",
+        "entreat",
+        "beseech",
+    ]
+)
+SOFT = frozenset(
+    [
+        "propose",
+        "suggest",
+        "recommend",
+        "encourage",
+        "hope",
+        "expect",
+        "want",
+        "wish",
+        "seek",
+        "lobby",
+        "push",
+        "advise",
+    ]
+)
+# Soft verbs of desire: a request only with a clause saying what the other party should do.
+DESIRE = frozenset(["hope", "expect", "want", "wish"])
+# Nouns that carry a request when voiced ("expressed hope", "issued a call", "made a plea").
+REQUEST_NOUNS = frozenset(
+    [
+        "hope",
+        "call",
+        "appeal",
+        "request",
+        "demand",
+        "plea",
+        "wish",
+        "expectation",
+        "proposal",
+        "invitation",
+        "urging",
+    ]
+)
+VOICING = frozenset(
+    [
+        "express",
+        "voice",
+        "make",
+        "issue",
+        "send",
+        "submit",
+        "renew",
+        "reiterate",
+        "repeat",
+        "lodge",
+        "file",
+        "extend",
+        "convey",
+    ]
+)
+AGREEMENT_NOUNS = frozenset(
+    [
+        "agreement",
+        "deal",
+        "memorandum",
+        "treaty",
+        "accord",
+        "contract",
+        "pact",
+        "declaration",
+        "protocol",
+        "consensus",
+        "understanding",
+        "roadmap",
+        "truce",
+        "ceasefire",
+        "settlement",
+        "arrangement",
+        "communique",
+    ]
+)
+AGREEMENT_VERBS = frozenset("sign conclude reach strike seal clinch ink finalise finalize".split())
+# Addressee-taking prepositions: "call on X", "appeal to X", "plead with X".
+ADDRESSEE_PREPS = {"call": ("on", "upon"), "appeal": ("to",), "plead": ("with",)}
+QUESTION_WORDS = frozenset("how what whether if why when where who whom which".split())
+# Heads that name a party even when the tagger sees no entity.
+PARTY_WORDS = frozenset(
+    [
+        "government",
+        "ministry",
+        "minister",
+        "side",
+        "party",
+        "police",
+        "court",
+        "council",
+        "company",
+        "union",
+        "authorities",
+        "authority",
+        "officials",
+        "official",
+        "president",
+        "leader",
+        "leaders",
+        "state",
+        "states",
+        "country",
+        "countries",
+        "nation",
+        "nations",
+        "people",
+        "public",
+        "residents",
+        "citizens",
+        "witnesses",
+        "parliament",
+        "congress",
+        "senate",
+        "commission",
+        "committee",
+        "agency",
+        "bank",
+        "board",
+        "administration",
+        "embassy",
+        "ambassador",
+        "delegation",
+        "team",
+        "club",
+        "school",
+        "university",
+        "family",
+        "families",
+        "mother",
+        "father",
+        "judge",
+        "prosecutor",
+        "prosecutors",
+        "lawyer",
+        "lawyers",
+        "group",
+        "organisation",
+        "organization",
+        "member",
+        "members",
+        "campaigners",
+        "activists",
+        "protesters",
+        "workers",
+        "staff",
+        "employees",
+        "investor",
+        "partner",
+        "colleague",
+        "neighbour",
+        "neighbor",
+        "ally",
+        "opposition",
+        "campaigner",
+        "activist",
+        "protester",
+        "worker",
+        "employee",
+        "investors",
+        "partners",
+        "colleagues",
+        "neighbours",
+        "neighbors",
+        "allies",
+        "regime",
+        "city",
+        "region",
+        "republic",
+        "federation",
+        "kingdom",
+        "ministers",
+        "governments",
+    ]
+)
+PARTY_ENTITIES = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC"})
