@@ -41,8 +41,11 @@ IN_VIEW = (
 
 
 @pytest.fixture(scope="module")
-def server(tiny_settings: Settings) -> Iterator[str]:
-    with live_server(tiny_settings) as url:
+def server(tiny_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    # Its own job store: another test's app starting on the session's shared store, under the
+    # same replica id, would take this server's running job for one a restart interrupted.
+    store = tmp_path_factory.mktemp("web-store") / "store.db"
+    with live_server(tiny_settings.model_copy(update={"store_url": f"sqlite:///{store}"})) as url:
         yield url
 
 
