@@ -3,17 +3,14 @@ their use by /translate through glossary_id."""
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import redis
 from fastapi.testclient import TestClient
-from helpers import assert_error, wait_until
+from helpers import assert_error
+from servers import redis_server
 
 from service.store.glossaries import (
     GlossaryNotFound,
@@ -108,31 +105,8 @@ def test_sqlite_store_survives_a_restart(tmp_path: Path) -> None:
 
 @pytest.fixture
 def redis_url(tmp_path: Path) -> Iterator[str]:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    proc = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(tmp_path),
-         "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        client = RedisGlossaries(f"redis://127.0.0.1:{port}/0").client
-
-        def up() -> bool:
-            try:
-                return bool(client.ping())
-            except redis.exceptions.ConnectionError:
-                return False
-
-        wait_until(up, timeout_s=20, what="redis-server to answer")
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        proc.terminate()
-        proc.wait(10)
+    with redis_server(tmp_path) as url:
+        yield url
 
 
 def test_redis_store(redis_url: str) -> None:

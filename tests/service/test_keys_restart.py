@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,18 +13,12 @@ from pathlib import Path
 
 import httpx
 from helpers import REPO_ROOT, assert_error, translate_body, wait_until
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+from servers import free_port
 
 
 @contextmanager
 def _server(env: dict[str, str], log: Path) -> Iterator[httpx.Client]:
-    port = _free_port()
+    port = free_port()
     with log.open("w") as sink:  # a file, not a pipe nobody drains while the server runs
         proc = subprocess.Popen(
             [sys.executable, "-m", "service.main"],

@@ -4,7 +4,6 @@ both shared by two app replicas through a real redis-server."""
 from __future__ import annotations
 
 import dataclasses
-import socket
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -15,7 +14,7 @@ import redis
 from fastapi.testclient import TestClient
 from helpers import assert_error, reuse_engines, translate_body
 from pydantic import ValidationError
-from redis_server import needs_redis, redis_server
+from servers import free_port, needs_redis, redis_server
 
 from models.engines import Engines
 from models.errors import GenerationFailed
@@ -232,9 +231,7 @@ def test_bad_rates_and_storage_urls_fail_when_settings_are_built() -> None:
 def test_an_unreachable_redis_fails_start_up(
     client: TestClient, tiny_settings: Settings, store_url: str
 ) -> None:
-    with socket.socket() as sock:  # a port nothing listens on
-        sock.bind(("127.0.0.1", 0))
-        dead = f"redis://127.0.0.1:{sock.getsockname()[1]}/0"
+    dead = f"redis://127.0.0.1:{free_port()}/0"  # a port nothing listens on
     loader = reuse_engines(client)
     limiter_down = tiny_settings.model_copy(
         update={"store_url": store_url, "rate_limit_storage_url": dead}

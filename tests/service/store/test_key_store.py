@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from helpers import join_all
-from redis_server import needs_redis, redis_server
+from servers import needs_redis, redis_server
 
 from service.store.keys import KeyStore, hash_secret, open_key_store
 from service.store.sqlite_keys import SqliteKeyStore
