@@ -209,7 +209,8 @@ def load_llm(
         log.info("%s: llama.cpp backend is CPU-only here; using torch on %s", spec.id, device)
         backend = "torch"
     if backend == "llamacpp":
-        from models.llm.llamacpp import LlamaCppLLM, LlamaCppOptions
+        from models.llm.llamacpp import LlamaCppLLM
+        from models.llm.llamacpp_context import LlamaCppOptions
 
         options = LlamaCppOptions(
             n_ctx=config.llm_context_tokens,

@@ -11,7 +11,8 @@ shared into each row with ``llama_memory_seq_cp``: the unified KV cache stores i
 Greedy picks happen here, on the row's logits: xgrammar masks them for a JSON schema (the
 same compiled grammar as the torch backend), and an n-gram ban mirrors ``no_repeat_ngram_size``.
 Prompts are tokenised with the Hugging Face tokenizer read from the same GGUF, so a prompt is
-the same token sequence on both backends.
+the same token sequence on both backends. The llama.cpp calls themselves (model, context,
+batch, KV sequences) are in ``llamacpp_context.py``; this module is the scheduler.
 """
 
 from __future__ import annotations
@@ -33,25 +34,14 @@ from models.config import BatchConfig
 from models.errors import GenerationFailed
 from models.llm.base import LLM
 from models.llm.grammar import Grammars
+from models.llm.llamacpp_context import Entry, LlamaContext, LlamaCppOptions
 from models.llm.ngrams import NgramBan
 from models.llm.tokenizer import gguf_tokenizer
 from models.llm.types import Generation, GenerationRequest, ScoreJob
 
 log = logging.getLogger(__name__)
-# Tokens per llama_decode call (prompt chunks plus one token per decoding row).
-DEFAULT_BATCH_TOKENS = 512
 # Shared prefixes kept decoded in the KV cache while no row uses them.
 MAX_IDLE_PREFIXES = 16
-
-
-@dataclass(frozen=True)
-class LlamaCppOptions:
-    """Context sizing: KV cells shared by all rows and prefixes, and parallel sequences."""
-
-    n_ctx: int = 16384
-    n_seq_max: int = 64
-    batch_tokens: int = DEFAULT_BATCH_TOKENS
-    threads: int | None = None
 
 
 @dataclass
@@ -99,39 +89,14 @@ class LlamaCppLLM(LLM):
         options: LlamaCppOptions | None = None,
     ) -> None:
         super().__init__(tokenizer, device="cpu")
-        import llama_cpp
-        from llama_cpp import _internals
-
-        logging.getLogger("llama-cpp-python").setLevel(logging.ERROR)
-        self._lib = llama_cpp
         self.options = options or LlamaCppOptions()
         self.model_path = model_path
-        params = llama_cpp.llama_model_default_params()
-        params.n_gpu_layers = 0
-        self._model = _internals.LlamaModel(path_model=model_path, params=params, verbose=False)
-        ctx_params = llama_cpp.llama_context_default_params()
-        threads = self.options.threads or _usable_cpus()
-        n_seq = min(self.options.n_seq_max, int(llama_cpp.llama_max_parallel_sequences()))
-        ctx_params.n_ctx = self.options.n_ctx
-        ctx_params.n_batch = self.options.batch_tokens
-        ctx_params.n_ubatch = self.options.batch_tokens
-        ctx_params.n_seq_max = n_seq
-        # One logits row per running sequence is all a step reads; llama.cpp's default
-        # (n_batch rows of the 150k vocabulary) would hold 300 MB for nothing.
-        ctx_params.n_outputs_max = n_seq
-        ctx_params.n_threads = threads
-        ctx_params.n_threads_batch = threads
-        ctx_params.kv_unified = True
-        self._ctx = _internals.LlamaContext(model=self._model, params=ctx_params, verbose=False)
-        self._vocab = llama_cpp.llama_model_get_vocab(self._model.model)
-        self.n_vocab = int(llama_cpp.llama_vocab_n_tokens(self._vocab))
-        self.n_ctx = int(llama_cpp.llama_n_ctx(self._ctx.ctx))
-        self.n_seq = n_seq
-        self._mem = llama_cpp.llama_get_memory(self._ctx.ctx)
-        self._batch = llama_cpp.llama_batch_init(self.options.batch_tokens, 0, 1)
+        self._llama = LlamaContext(model_path, self.options)
+        self.n_vocab = self._llama.n_vocab
+        self.n_ctx = self._llama.n_ctx
+        self.n_seq = n_seq = self._llama.n_seq
         self.grammars = Grammars(tokenizer, self.n_vocab)
         self._bitmask: Any = None
-        self._file_type = _file_type(self._model.metadata())
         self._cond = threading.Condition()
         self._queue: deque[_Row] = deque()
         self._stopped = False
@@ -156,7 +121,7 @@ class LlamaCppLLM(LLM):
     @property
     def dtype(self) -> str:
         """The GGUF file's quantisation (e.g. ``Q4_K_M``)."""
-        return self._file_type
+        return self._llama.file_type
 
     @property
     def pending(self) -> int:
@@ -190,9 +155,7 @@ class LlamaCppLLM(LLM):
             self._cond.notify_all()
         self._thread.join(timeout=120)
         if not self._thread.is_alive():
-            self._lib.llama_batch_free(self._batch)
-            self._ctx.close()
-            self._model.close()
+            self._llama.close()
 
     # ------------------------------------------------------------------ requests
 
@@ -301,7 +264,7 @@ class LlamaCppLLM(LLM):
             if prefix is not None:
                 prefix.users += 1
                 prefix.last_used = time.monotonic()
-                self._lib.llama_memory_seq_cp(self._mem, prefix.seq, row.seq, -1, -1)
+                self._llama.copy_sequence(prefix.seq, row.seq)
                 row.pos = len(prefix.ids)
                 history = prefix.ids
             if row.no_repeat:
@@ -324,8 +287,7 @@ class LlamaCppLLM(LLM):
         started = time.perf_counter()
         for start in range(0, len(ids), self.options.batch_tokens):
             chunk = ids[start : start + self.options.batch_tokens]
-            self._fill([(t, start + i, prefix.seq, False) for i, t in enumerate(chunk)])
-            self._decode()
+            self._llama.decode([(t, start + i, prefix.seq, False) for i, t in enumerate(chunk)])
         self.stats.prompt_tokens += len(ids)
         self.stats.prefill_s += time.perf_counter() - started
         self._prefixes[text] = prefix
@@ -343,7 +305,7 @@ class LlamaCppLLM(LLM):
             return False
         _, key = min(idle)
         prefix = self._prefixes.pop(key)
-        self._lib.llama_memory_seq_rm(self._mem, prefix.seq, -1, -1)
+        self._llama.drop_sequence(prefix.seq)
         self._free_seqs.append(prefix.seq)
         self._cells_used -= len(prefix.ids)
         return True
@@ -351,7 +313,7 @@ class LlamaCppLLM(LLM):
     def _step(self) -> None:
         """One llama_decode: a token of every decoding row, then prompt chunks."""
         budget = self.options.batch_tokens
-        entries: list[tuple[int, int, int, bool]] = []
+        entries: list[Entry] = []
         # Each row that gets logits this step, with the batch index of its logits token.
         outputs: list[tuple[_Row, int]] = []
         decoding = [r for r in self._active if r.fed == len(r.tokens)]
@@ -375,8 +337,7 @@ class LlamaCppLLM(LLM):
             if last:
                 outputs.append((row, len(entries) - 1))
         started = time.perf_counter()
-        self._fill(entries)
-        self._decode()
+        self._llama.decode(entries)
         elapsed = time.perf_counter() - started
         self.stats.record_batch(len(outputs))
         self.stats.prompt_tokens += prompt_tokens
@@ -385,7 +346,7 @@ class LlamaCppLLM(LLM):
         else:
             self.stats.decode_s += elapsed
         for row, index in outputs:
-            logits = self._logits(index)
+            logits = self._llama.logits(index)
             if row.max_new == 0:
                 self._finish_score(row, logits)
             else:
@@ -400,7 +361,7 @@ class LlamaCppLLM(LLM):
             if banned:
                 logits[list(banned)] = -np.inf
         token = int(np.argmax(logits))
-        if self._lib.llama_vocab_is_eog(self._vocab, token):
+        if self._llama.is_end(token):
             self._finish(row, complete=True)
             return
         if row.matcher is not None:
@@ -438,51 +399,8 @@ class LlamaCppLLM(LLM):
     def _release(self, row: _Row) -> None:
         if row in self._active:
             self._active.remove(row)
-        self._lib.llama_memory_seq_rm(self._mem, row.seq, -1, -1)
+        self._llama.drop_sequence(row.seq)
         self._free_seqs.append(row.seq)
         self._cells_used -= row.cells
         if row.prefix is not None and row.prefix in self._prefixes:
             self._prefixes[row.prefix].users -= 1
-
-    # ------------------------------------------------------------------ llama.cpp calls
-
-    def _fill(self, entries: list[tuple[int, int, int, bool]]) -> None:
-        batch = self._batch
-        batch.n_tokens = len(entries)
-        for i, (token, pos, seq, logits) in enumerate(entries):
-            batch.token[i] = token
-            batch.pos[i] = pos
-            batch.n_seq_id[i] = 1
-            batch.seq_id[i][0] = seq
-            batch.logits[i] = logits
-
-    def _decode(self) -> None:
-        code = int(self._lib.llama_decode(self._ctx.ctx, self._batch))
-        if code != 0:
-            raise GenerationFailed(f"llama_decode failed with code {code} (KV cache full?)")
-
-    def _logits(self, index: int) -> np.ndarray:
-        """A copy of the logits of batch entry ``index`` (llama.cpp reuses its buffer)."""
-        pointer = self._lib.llama_get_logits_ith(self._ctx.ctx, index)
-        return np.ctypeslib.as_array(pointer, shape=(self.n_vocab,)).copy()
-
-
-def _file_type(metadata: dict[str, str]) -> str:
-    """The GGUF's declared quantisation (``general.file_type``), as llama.cpp names it."""
-    try:
-        import gguf
-
-        return str(gguf.LlamaFileType(int(metadata["general.file_type"])).name).removeprefix(
-            "MOSTLY_"
-        )
-    except (KeyError, ValueError, ImportError):
-        return "gguf"
-
-
-def _usable_cpus() -> int:
-    import os
-
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1

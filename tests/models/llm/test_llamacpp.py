@@ -20,6 +20,7 @@ from tiny_models import write_qwen2_gguf
 
 from models.errors import GenerationFailed
 from models.llm import GenerationRequest, TorchLLM
+from models.llm.llamacpp_context import LlamaCppOptions
 
 llamacpp = pytest.importorskip("models.llm.llamacpp", reason="llama-cpp-python is not installed")
 
@@ -52,7 +53,7 @@ def gguf_dir(tiny_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def fast(gguf_dir: Path) -> Iterator[Any]:
-    options = llamacpp.LlamaCppOptions(n_ctx=4096, n_seq_max=8, batch_tokens=64)
+    options = LlamaCppOptions(n_ctx=4096, n_seq_max=8, batch_tokens=64)
     llm = llamacpp.LlamaCppLLM.load(str(gguf_dir), gguf_file="tiny-qwen2.gguf", options=options)
     yield llm
     llm.close()
