@@ -19,6 +19,8 @@ from models.runtime import InferenceRunner
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = REPO_ROOT / "tests" / "fixtures"
 SEED = (FIXTURES / "seed_article.txt").read_text("utf-8")
+# A factory of TestClients on one store (tests/service/conftest.py: make_client).
+MakeClient = Callable[..., TestClient]
 
 
 def translation_spec(family: str, pairs: tuple[str, ...] = ("*",)) -> ModelSpec:

@@ -6,42 +6,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
-from fastapi.testclient import TestClient
-from helpers import REPO_ROOT, assert_error, reuse_engines, translate_body
+from helpers import REPO_ROOT, MakeClient, assert_error, translate_body
 
-from service.main import create_app
-from service.settings import Settings
-from service.store.keys import KeyStore, open_key_store
-
-MakeClient = Callable[..., TestClient]
-
-
-@pytest.fixture
-def store_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'state' / 'service.db'}"
-
-
-@pytest.fixture
-def store(store_url: str) -> Iterator[KeyStore]:
-    opened = open_key_store(store_url)
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def make_client(client: TestClient, tiny_settings: Settings, store_url: str) -> MakeClient:
-    loader = reuse_engines(client)
-
-    def make(**updates: Any) -> TestClient:
-        settings = tiny_settings.model_copy(update={"store_url": store_url, **updates})
-        return TestClient(create_app(settings, loader=loader))
-
-    return make
+from service.store.keys import KeyStore
 
 
 def _translated(response: Any) -> None:

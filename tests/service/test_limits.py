@@ -4,7 +4,6 @@ both shared by two app replicas through a real redis-server."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,7 @@ from typing import Any
 import pytest
 import redis
 from fastapi.testclient import TestClient
-from helpers import assert_error, reuse_engines, translate_body
+from helpers import MakeClient, assert_error, reuse_engines, translate_body
 from pydantic import ValidationError
 from servers import free_port, needs_redis, redis_server
 
@@ -23,31 +22,7 @@ from service.main import create_app
 from service.settings import Settings
 from service.store.keys import KeyStore, open_key_store
 
-MakeClient = Callable[..., TestClient]
 HELLO = len("Hello world.")
-
-
-@pytest.fixture
-def store_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'service.db'}"
-
-
-@pytest.fixture
-def store(store_url: str) -> Iterator[KeyStore]:
-    opened = open_key_store(store_url)
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def make_client(client: TestClient, tiny_settings: Settings, store_url: str) -> MakeClient:
-    loader = reuse_engines(client)
-
-    def make(**updates: Any) -> TestClient:
-        settings = tiny_settings.model_copy(update={"store_url": store_url, **updates})
-        return TestClient(create_app(settings, loader=loader))
-
-    return make
 
 
 def _statuses(c: TestClient, n: int, headers: dict[str, str] | None = None) -> list[int]:
