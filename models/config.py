@@ -94,7 +94,7 @@ class EngineConfig:
     ct2_compute_type: str | None = None
     llm_backend: LLMBackend = "manifest"
     # llama.cpp: KV cells shared by every row and cached prefix, and rows decoded at once.
-    llm_context_tokens: int = 16384
+    llm_context_tokens: int = 8192
     llm_max_sequences: int = 64
     # The MT models' batchers; the LLM's use the same limits with its own wait window: an
     # LLM call takes seconds, so a longer window lets concurrent summaries share a batch.

@@ -28,7 +28,7 @@ Entry = tuple[int, int, int, bool]
 class LlamaCppOptions:
     """Context sizing: KV cells shared by all rows and prefixes, and parallel sequences."""
 
-    n_ctx: int = 16384
+    n_ctx: int = 8192
     n_seq_max: int = 64
     batch_tokens: int = DEFAULT_BATCH_TOKENS
     threads: int | None = None
