@@ -7,6 +7,7 @@ from typing import Any
 
 from evaluation import metrics as m
 from evaluation.context import Run
+from evaluation.render_checks import render_checks
 from evaluation.report import pct, table
 from evaluation.scoring import BASELINES, grounding_row, point_rows, rouge_rows
 from evaluation.stages.translation import DOC_PARAGRAPHS, PARAGRAPH_SENTENCES
@@ -126,6 +127,8 @@ def render(run: Run, info: Mapping[str, Any]) -> str:
                       pct(en["actor_overlap"]), pct(en["target_overlap"])]],
                 )
             )  # fmt: skip
+    if "checks" in run.results:
+        parts.append(render_checks(run.results["checks"]))
     req = run.results.get("requests")
     if req:
         limits = req["thresholds"]

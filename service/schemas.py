@@ -103,7 +103,14 @@ class CheckOut(Out):
     """One quality check of a translation."""
 
     name: Literal[
-        "language", "script", "untranslated", "length", "repetition", "foreign_characters"
+        "language",
+        "script",
+        "untranslated",
+        "length",
+        "repetition",
+        "foreign_characters",
+        "mixed_words",
+        "numbers",
     ] = Field(description="What was checked (models/translation/quality.py).")
     ok: bool
     detail: str = Field(description="What the check found (empty when nothing to say).")

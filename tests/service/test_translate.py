@@ -168,7 +168,16 @@ def test_every_translation_says_whether_it_passed_its_checks(client: TestClient)
     assert r.status_code == 200, r.text
     body = r.json()
     assert len(body["quality"]) == len(body["translations"]) == 2
-    names = {"language", "script", "untranslated", "length", "repetition", "foreign_characters"}
+    names = {
+        "language",
+        "script",
+        "untranslated",
+        "length",
+        "repetition",
+        "foreign_characters",
+        "mixed_words",
+        "numbers",
+    }
     for quality in body["quality"]:
         assert {c["name"] for c in quality["checks"]} == names
         assert quality["ok"] == all(c["ok"] for c in quality["checks"])
