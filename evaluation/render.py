@@ -9,6 +9,7 @@ from evaluation import metrics as m
 from evaluation.context import Run
 from evaluation.report import pct, table
 from evaluation.scoring import BASELINES, grounding_row, point_rows, rouge_rows
+from evaluation.stages.align import render_align
 from evaluation.stages.translation import DOC_PARAGRAPHS, PARAGRAPH_SENTENCES
 
 
@@ -126,6 +127,8 @@ def render(run: Run, info: Mapping[str, Any]) -> str:
                       pct(en["actor_overlap"]), pct(en["target_overlap"])]],
                 )
             )  # fmt: skip
+    if "align" in run.results:
+        parts.append(render_align(run.results["align"]))
     req = run.results.get("requests")
     if req:
         limits = req["thresholds"]
