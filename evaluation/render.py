@@ -10,6 +10,7 @@ from evaluation.context import Run
 from evaluation.render_checks import render_checks
 from evaluation.report import pct, table
 from evaluation.scoring import BASELINES, grounding_row, point_rows, rouge_rows
+from evaluation.stages.align import render_align
 from evaluation.stages.translation import DOC_PARAGRAPHS, PARAGRAPH_SENTENCES
 
 
@@ -129,6 +130,8 @@ def render(run: Run, info: Mapping[str, Any]) -> str:
             )  # fmt: skip
     if "checks" in run.results:
         parts.append(render_checks(run.results["checks"]))
+    if "align" in run.results:
+        parts.append(render_align(run.results["align"]))
     req = run.results.get("requests")
     if req:
         limits = req["thresholds"]

@@ -5,6 +5,8 @@ Stages (``STAGES``, comma-separated, default all):
 * ``summaries``  ROUGE of the extractive engine vs Lead-3 / TextRank / LexRank on CNN/DM
                  highlights and the writer summaries; key-point coverage and grounding.
 * ``checks``     the translation checks vs hand-judged FLORES-200 outputs (no LLM).
+* ``acts``       request/agreement detection on the labelled dev set's test half.
+* ``align``      key points of the NTREX ru/kk/zh articles against their English version.
 * ``requests``   request detection on the hand-labelled dev set (both typing paths).
 * ``translation`` chrF++/BLEU on FLORES-200 devtest en->ru/kk/zh, plus the paragraph check.
 * ``llm``        the LLM engine on the first ``LLM_LIMIT`` articles (same metrics).
@@ -33,6 +35,7 @@ from evaluation.render import render
 from evaluation.report import git_commit, loadavg, machine_info, now_iso
 from evaluation.scoring import BASELINES, rouge_rows
 from evaluation.stages.acts import run_acts
+from evaluation.stages.align import run_align
 from evaluation.stages.checks import run_checks
 from evaluation.stages.requests import run_requests
 from evaluation.stages.summaries import run_llm, run_summaries
@@ -80,6 +83,8 @@ def run_stages(run: Run, budget: Budget) -> None:
             continue
         if stage == "checks":
             run_checks(run)
+        if stage == "align":
+            run_align(run)
             continue
         later = [STAGE_WEIGHTS[s] for s in order[n + 1 :]]
         budgeted[stage](run, budget.allowance(STAGE_WEIGHTS[stage], later))
