@@ -72,9 +72,7 @@ def test_good_translations_pass(checker: QualityChecker, target: str, output: st
 def test_bad_translations_fail_the_named_check(
     checker: QualityChecker, target: str, output: str, failed: str
 ) -> None:
-    quality = checker.check(SOURCE, output, source_lang="en", target_lang=target)
-    assert not quality.ok
-    assert failed in {c.name for c in quality.failed}, quality.checks
+    _assert_fails(checker, SOURCE, output, target, failed)
 
 
 def test_names_and_acronyms_may_stay_in_latin(checker: QualityChecker) -> None:
@@ -168,9 +166,7 @@ def test_numbers_written_another_way_pass(
 def test_wrong_facts_and_broken_words_fail(
     checker: QualityChecker, target: str, output: str, failed: str
 ) -> None:
-    quality = checker.check(MILLION, output, source_lang="en", target_lang=target)
-    assert not quality.ok
-    assert failed in {c.name for c in quality.failed}, quality.checks
+    _assert_fails(checker, MILLION, output, target, failed)
 
 
 def test_names_kept_in_latin_in_chinese_pass(checker: QualityChecker) -> None:
@@ -186,3 +182,12 @@ def test_a_stray_lookalike_letter_is_not_a_mixed_word(checker: QualityChecker) -
     output = "ДДҰ-ның айтуынша, бұл белсендiлердің басты мақсаттарының бiрі болған."
     quality = checker.check(source, output, source_lang="en", target_lang="kk")
     assert quality.ok, quality.failed
+
+
+def _assert_fails(
+    checker: QualityChecker, source: str, output: str, target: str, failed: str
+) -> None:
+    """``output`` (from English ``source``) is not ok, and check ``failed`` is among why."""
+    quality = checker.check(source, output, source_lang="en", target_lang=target)
+    assert not quality.ok
+    assert failed in {c.name for c in quality.failed}, quality.checks
