@@ -1,9 +1,11 @@
 """Grounding: an LLM-written claim is kept only where the article supports it.
 
-A claim is supported when every number in it occurs in the article and it aligns with a
-source sentence: embedding cosine at least ``ground_threshold``, or at least
-``lexical_ground_threshold`` of its words occur in that sentence. The aligned sentence (and a
-neighbour that aligns nearly as well, for a claim that merges two) becomes the evidence.
+A claim is supported when it aligns with a source sentence (embedding cosine at least
+``ground_threshold``, or at least ``lexical_ground_threshold`` of its words occur in that
+sentence) and keeps that sentence's facts: no number, name or negation of its own
+(``models/text/fidelity.py``). The aligned sentence (and a neighbour that aligns nearly as
+well, for a claim that merges two) becomes the evidence. A key point's rewrite must restate
+its own sentence (``anchor``), not whichever sentence it happens to resemble most.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from models.embeddings import Embedder
 from models.spans import Span
 from models.summary.analysis import word_overlap
 from models.summary.types import Article
-from models.text.facts import numbers_supported
+from models.text.fidelity import rewrite_changes
 
 # A neighbour sentence is cited too when its cosine is within this of the best one's.
 _NEIGHBOUR_MARGIN = 0.05
@@ -29,6 +31,13 @@ class Grounded:
     evidence: tuple[Span, ...]
 
 
+@dataclass(frozen=True)
+class Rejected:
+    """Why a claim was not grounded: ``"unaligned"`` or the fact it changed."""
+
+    reason: str
+
+
 class Grounder:
     """Aligns claims to the article's sentences with the article's own embeddings."""
 
@@ -36,24 +45,32 @@ class Grounder:
         self.embedder = embedder
         self.options = options
 
-    def ground(self, claim: str, article: Article) -> Grounded | None:
-        """The claim and its evidence, or ``None`` when the article does not support it."""
+    def ground(
+        self, claim: str, article: Article, anchor: int | None = None
+    ) -> Grounded | Rejected:
+        """The claim and its evidence, or why the article does not support it.
+
+        With ``anchor`` (a sentence index) the claim must align with that sentence.
+        """
         claim = claim.strip()
-        if not claim or not numbers_supported(claim, article.text):
-            return None
+        if not claim:
+            return Rejected("unaligned")
         sentences = article.sentences
         sims = article.vectors @ self.embedder.encode([claim])[0]
-        best = int(sims.argmax())
+        best = int(sims.argmax()) if anchor is None else anchor
         lexical = word_overlap(claim, sentences[best].span.text)
         if (
             sims[best] < self.options.ground_threshold
             and lexical < self.options.lexical_ground_threshold
         ):
-            return None
+            return Rejected("unaligned")
         evidence = [sentences[best].span]
         for j in (best - 1, best + 1):
             if 0 <= j < len(sentences) and sims[j] >= max(
                 self.options.ground_threshold, sims[best] - _NEIGHBOUR_MARGIN
             ):
                 evidence.append(sentences[j].span)
+        changed = rewrite_changes(claim, " ".join(e.text for e in evidence), article.lang)
+        if changed is not None:
+            return Rejected(changed)
         return Grounded(claim, tuple(sorted(evidence, key=lambda s: s.start)))

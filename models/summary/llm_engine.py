@@ -27,17 +27,24 @@ from models.llm import LLM, GenerationRequest, Message
 from models.llm.base import parse_json
 from models.summary.analysis import extractive_lead, has_amount, select
 from models.summary.extractive import ms_since, required_picks
-from models.summary.grounding import Grounder
+from models.summary.grounding import Grounder, Rejected
 from models.summary.labels import PointTyper, figure_override, llm_type
 from models.summary.parties import check_party
 from models.summary.types import POINT_TYPES, Article, Draft, KeyPoint, PointType
-from models.text.facts import numbers_supported
+from models.text.fidelity import negated, rewrite_changes
 
 KEYPOINT_NEW_TOKENS = 120
 # A headline of at most 140 characters, in JSON.
 HEADLINE_NEW_TOKENS = 60
 # The headline prompt reads this many top sentences (at least summary_sentences + 2).
 HEADLINE_CANDIDATES = 5
+# Why a rewrite was dropped, in the warning a user reads.
+_REJECTED = {
+    "unaligned": "it does not restate its source sentence",
+    "numbers": "a number its source sentence does not have",
+    "names": "a name its source sentence does not have",
+    "negation": "it negates what its source sentence does not, or the reverse",
+}
 # Enough for the grammar to be compiled and exercised at start-up.
 WARM_UP_TOKENS = 4
 
@@ -48,6 +55,8 @@ class _Lead:
 
     headline: str
     summary: str
+    # The sentences the LLM was shown for its headline.
+    shown: str
 
 
 @dataclass(frozen=True)
@@ -247,13 +256,12 @@ class LLMEngine:
             else None
         )
         warnings += [p.warning for p in (actor, target) if p is not None and p.warning]
-        grounded = self.grounder.ground(str(answer.get("point", "")), article)
+        grounded = self.grounder.ground(str(answer.get("point", "")), article, anchor=i)
         text, evidence = sentence.span.text, fallback.evidence
-        if grounded is None:
+        if isinstance(grounded, Rejected):
+            why = _REJECTED.get(grounded.reason, grounded.reason)
             warnings.append(
-                f"key point {n}: the LLM's wording was not supported by the source "
-                "(no matching sentence or a number not in the article) and was dropped; "
-                "source sentence used"
+                f"key point {n}: the LLM's wording was dropped ({why}); source sentence used"
             )
         else:
             text, evidence = grounded.text, grounded.evidence
@@ -295,7 +303,8 @@ class LLMEngine:
         request = GenerationRequest(
             chat, HEADLINE_NEW_TOKENS, json.dumps(headline_schema()), self.llm.chat_prefix(system)
         )
-        return request, _Lead(fallback_headline, summary)
+        shown = " ".join(article.sentences[i].span.text for i in top)
+        return request, _Lead(fallback_headline, summary, shown)
 
     def _headline(self, article: Article, answer: dict[str, Any] | None, lead: _Lead) -> _Headline:
         """The LLM's headline where the article supports it (else the extractive one), and
@@ -310,11 +319,19 @@ class LLMEngine:
                 ("headline: the LLM answer did not complete; extractive headline used",),
             )
         headline = str(answer.get("headline", "")).strip()
-        if not headline or not numbers_supported(headline, article.text):
+        # A headline may leave out a negated clause, but not add a negation, a number or a
+        # name that the sentences it was written from do not have.
+        changed = rewrite_changes(headline, lead.shown, article.lang) if headline else "empty"
+        if changed is not None and not (
+            changed == "negation" and negated(lead.shown, article.lang)
+        ):
             return _Headline(
                 lead.headline,
                 lead.summary,
-                ("headline: the LLM headline was not supported by the source; extractive used",),
+                (
+                    f"headline: the LLM headline was not supported by the source ({changed}); "
+                    "extractive used",
+                ),
             )
         return _Headline(headline, lead.summary, ())
 

@@ -1,0 +1,115 @@
+"""Does a rewrite keep its source's names, numbers and negation? (en/ru/kk/zh)
+
+The LLM may reword a sentence; it may not change who is named, what number is given, or
+whether something did or did not happen. :func:`rewrite_changes` compares a rewrite with the
+sentences it claims to restate and names the first change it finds:
+
+- **numbers**: every number of the rewrite occurs in the source (:func:`numbers_supported`,
+  so ``$27bn`` matches ``27 billion dollars``);
+- **names**: every name of the rewrite occurs in the source. A name is a capitalised word
+  that does not open a sentence, or one that opens it and is capitalised inside a sentence
+  of the rewrite too (so a rewrite that opens with an unknown name is not caught). Russian
+  and Kazakh names inflect, so a name matches a source word that shares its stem (all but
+  the last three letters, at least four). Chinese has no capitals: only its Latin-script
+  names are checked. A Title Case headline has no names to check;
+- **negation**: the rewrite is negated exactly when the source is. The markers are the
+  closed-class negators of each language (English *not*/*never*/*no*, Russian *не*/*нет*/
+  *ни*, Kazakh *емес*/*жоқ* and the verbal suffix *-ма/-ме/-ба/-бе/-па/-пе* before a tense
+  ending, Chinese 不/没/未/无/非/别 outside the common words where they do not negate, such
+  as 不断 or 未来).
+
+The negation rule is strict on purpose: a rewrite that drops a negated clause is rejected
+with one that negates a positive statement, because a key point that reverses its source
+is the worst error a brief can make.
+"""
+
+from __future__ import annotations
+
+import re
+
+from models.languages import LangCode
+from models.text.facts import numbers_supported
+from models.text.lexicon import LO, UP
+
+_WORD = re.compile(rf"[{UP}{LO}][{UP}{LO}'’-]*")
+_SENTENCE_START = re.compile(r"(?:^|[.!?。！？]\s+|\n)\W*$")
+
+_NEGATORS: dict[str, re.Pattern[str]] = {
+    "en": re.compile(
+        r"(?i)\b(?:not|no|never|neither|nor|none|nobody|nothing|nowhere|without|cannot)\b"
+        r"|n['’]t\b"
+    ),
+    "ru": re.compile(
+        r"(?i)(?<![\w-])(?:не|нет|ни|никогда|никто|ничто|ничего|нигде|никак|нельзя|без)(?![\w-])"
+    ),
+    "kk": re.compile(
+        r"(?i)(?<![\w-])(?:емес|жоқ|ешқашан|ешкім|ешқандай|ешбір|ештеңе)(?![\w-])"
+        r"|\w{2,}(?:ма|ме|ба|бе|па|пе)(?:йды|йді|ды|ді|ған|ген|йтын|йтін|ймыз|йміз|ңыз|сын|сін)"
+        r"(?![\w-])"
+    ),
+    # The negators, unless they start one of the common words in which they do not negate.
+    "zh": re.compile(
+        r"(?:不(?!断|仅|但|少|同|久|过|管|妨|论|止|得不)|没(?!收)|沒(?!收)|未(?!来|來)"
+        r"|无(?!论|線|线|人机|锡)|無(?!論|線)|非(?!常|洲)|别(?!的|人|国|國))"
+    ),
+}
+# Latin text inside a Chinese sentence (names kept in Latin letters).
+_LATIN_NAME = re.compile(r"[A-Z][A-Za-z'-]+")
+
+
+def negated(text: str, lang: LangCode) -> bool:
+    """Whether ``text`` contains a negation marker of ``lang``."""
+    if lang == "zh":
+        # 除非 ("unless") and 莫斯科 ("Moscow") contain no negation.
+        text = text.replace("除非", "").replace("莫斯科", "")
+    return _NEGATORS[lang].search(text) is not None
+
+
+def names_in(text: str, lang: LangCode) -> list[str]:
+    """The capitalised words of ``text`` that are names (see the module docstring)."""
+    if lang == "zh":
+        return _LATIN_NAME.findall(text)
+    words = [(m.group(), m.start()) for m in _WORD.finditer(text)]
+    if len(words) >= 3 and sum(w[0].isupper() for w, _ in words) >= 0.6 * len(words):
+        # Title Case ("China And Kazakhstan Agree On Visas") hides which words are names.
+        return []
+    inside = {w for w, start in words if not _SENTENCE_START.search(text[:start])}
+    names = []
+    for word, start in words:
+        if not word[0].isupper() or (word.isupper() and len(word) == 1):
+            continue
+        opens = _SENTENCE_START.search(text[:start]) is not None
+        if not opens or word in inside:
+            names.append(word.rstrip("'’-"))
+    return names
+
+
+def _stem(word: str) -> str:
+    word = re.sub(r"['’]s$", "", word)
+    if re.search("[\u0400-\u052f]", word):
+        return word[: max(4, len(word) - 3)].lower()
+    return word.lower()
+
+
+def names_supported(claim: str, source: str, lang: LangCode) -> bool:
+    """Whether every name of ``claim`` occurs (by stem) among the words of ``source``."""
+    if lang == "zh":
+        return all(name.lower() in source.lower() for name in names_in(claim, lang))
+    source_words = [w.lower() for w in _WORD.findall(source)]
+    for name in names_in(claim, lang):
+        stem = _stem(name)
+        if not any(w.startswith(stem) for w in source_words):
+            return False
+    return True
+
+
+def rewrite_changes(claim: str, source: str, lang: LangCode) -> str | None:
+    """What the rewrite ``claim`` changes in ``source`` (``"numbers"``, ``"names"`` or
+    ``"negation"``), or ``None`` when it keeps all three."""
+    if not numbers_supported(claim, source):
+        return "numbers"
+    if not names_supported(claim, source, lang):
+        return "names"
+    if negated(claim, lang) != negated(source, lang):
+        return "negation"
+    return None

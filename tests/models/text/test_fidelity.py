@@ -1,0 +1,67 @@
+"""Rewrites that change names, numbers or negation are caught, in all four languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from models.languages import LangCode
+from models.text.fidelity import names_in, negated, rewrite_changes
+
+SOURCES: dict[LangCode, str] = {
+    "en": "The union asked the Ministry of Transport to lower fares by 12% next year.",
+    "ru": "Профсоюз попросил Министерство транспорта снизить тарифы на 12% в следующем году.",
+    "kk": "Кәсіподақ Көлік министрлігінен келесі жылы тарифтерді 12%-ға төмендетуді сұрады.",
+    "zh": "工会要求交通部明年将票价降低12%。",
+}
+
+# (lang, rewrite, expected change): faithful rewrites first, then one change of each kind.
+CASES: list[tuple[LangCode, str, str | None]] = [
+    ("en", "The union asked the Ministry of Transport to cut fares 12%.", None),
+    ("en", "The union asked the Ministry of Finance to cut fares 12%.", "names"),
+    ("en", "The union asked the ministry to cut fares 15%.", "numbers"),
+    ("en", "The union did not ask the ministry to cut fares 12%.", "negation"),
+    ("en", "The union never asked the ministry to cut fares by 12%.", "negation"),
+    ("ru", "Профсоюз попросил Министерство транспорта снизить тарифы на 12%.", None),
+    # Inflected names match by stem: Министерству / Министерство.
+    ("ru", "Профсоюз обратился к Министерству транспорта: снизить тарифы на 12%.", None),
+    ("ru", "Профсоюз попросил Министерство финансов и Минфин снизить тарифы на 12%.", "names"),
+    ("ru", "Профсоюз попросил министерство снизить тарифы на 20%.", "numbers"),
+    ("ru", "Профсоюз не просил министерство снизить тарифы на 12%.", "negation"),
+    ("kk", "Кәсіподақ Көлік министрлігінен тарифтерді 12%-ға төмендетуді сұрады.", None),
+    ("kk", "Кәсіподақ Қаржы министрлігінен тарифтерді 12%-ға төмендетуді сұрады.", "names"),
+    ("kk", "Кәсіподақ министрліктен тарифтерді 12%-ға төмендетуді сұрамады.", "negation"),
+    ("kk", "Бұл кәсіподақтың талабы емес: тарифтерді 12%-ға төмендету.", "negation"),
+    ("zh", "工会要求交通部将票价降低12%。", None),
+    ("zh", "工会要求交通部将票价降低15%。", "numbers"),
+    ("zh", "工会没有要求交通部降低票价12%。", "negation"),
+    ("zh", "工会不要求交通部降低票价12%。", "negation"),
+]
+
+
+@pytest.mark.parametrize(("lang", "rewrite", "change"), CASES)
+def test_rewrite_changes(lang: LangCode, rewrite: str, change: str | None) -> None:
+    assert rewrite_changes(rewrite, SOURCES[lang], lang) == change
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        # Words that contain a negator but do not negate.
+        ("zh", "双方将不断深化合作，未来几年在非洲开展不同项目。"),
+        ("zh", "代表团在莫斯科会见了俄方，非常重视合作。"),
+        ("en", "Nothingham is not a word; Notting Hill is a place."),  # "not" negates here
+        ("ru", "Стороны обсудили небывалый рост торговли."),
+        ("kk", "Тараптар бағдарламаны және хабарламаны талқылады."),
+    ],
+)
+def test_negation_markers(lang: LangCode, text: str) -> None:
+    expected = lang == "en"
+    assert negated(text, lang) is expected
+
+
+def test_names_opening_word_and_title_case() -> None:
+    # The opening word counts only when it is capitalised inside a sentence too.
+    assert names_in("The talks with Japan went well.", "en") == ["Japan"]
+    assert names_in("Japan and China met; Japan spoke first.", "en") == ["Japan", "China", "Japan"]
+    assert names_in("China And Japan Agree On Visa Rules", "en") == []
+    assert names_in("代表团会见了Boeing公司的代表。", "zh") == ["Boeing"]
