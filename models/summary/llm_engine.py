@@ -41,6 +41,7 @@ HEADLINE_CANDIDATES = 5
 # Why a rewrite was dropped, in the warning a user reads.
 _REJECTED = {
     "unaligned": "it does not restate its source sentence",
+    "truncated": "it stops in the middle of its source sentence",
     "numbers": "a number its source sentence does not have",
     "names": "a name its source sentence does not have",
     "negation": "it negates what its source sentence does not, or the reverse",

@@ -4,6 +4,7 @@ The LLM may reword a sentence; it may not change who is named, what number is gi
 whether something did or did not happen. :func:`rewrite_changes` compares a rewrite with the
 sentences it claims to restate and names the first change it finds:
 
+- **truncated**: the rewrite is the source's opening words, cut off mid-sentence;
 - **numbers**: every number of the rewrite occurs in the source (:func:`numbers_supported`,
   so ``$27bn`` matches ``27 billion dollars``);
 - **names**: every name of the rewrite occurs in the source. A name is a capitalised word
@@ -103,9 +104,25 @@ def names_supported(claim: str, source: str, lang: LangCode) -> bool:
     return True
 
 
+# Words, and single Han characters (Chinese has no spaces).
+_TOKEN = re.compile(r"[\u3400-\u9fff]|[^\W\u3400-\u9fff]+")
+
+
+def truncated(claim: str, source: str) -> bool:
+    """Whether ``claim`` is the start of ``source`` cut off mid-sentence: a word budget met
+    by stopping early, which leaves an unfinished sentence ("... wishing him success in
+    advancing comprehensive")."""
+    if re.search(r"[.!?。！？\"»”)]\s*$", claim):
+        return False
+    words, source_words = _TOKEN.findall(claim.lower()), _TOKEN.findall(source.lower())
+    return 0 < len(words) < len(source_words) and source_words[: len(words)] == words
+
+
 def rewrite_changes(claim: str, source: str, lang: LangCode) -> str | None:
-    """What the rewrite ``claim`` changes in ``source`` (``"numbers"``, ``"names"`` or
-    ``"negation"``), or ``None`` when it keeps all three."""
+    """What the rewrite ``claim`` changes in ``source`` (``"truncated"``, ``"numbers"``,
+    ``"names"`` or ``"negation"``), or ``None`` when it keeps them all."""
+    if truncated(claim, source):
+        return "truncated"
     if not numbers_supported(claim, source):
         return "numbers"
     if not names_supported(claim, source, lang):

@@ -17,6 +17,8 @@ SOURCES: dict[LangCode, str] = {
 # (lang, rewrite, expected change): faithful rewrites first, then one change of each kind.
 CASES: list[tuple[LangCode, str, str | None]] = [
     ("en", "The union asked the Ministry of Transport to cut fares 12%.", None),
+    ("en", "The union asked the Ministry of Transport to lower", "truncated"),
+    ("en", "The union asked the Ministry of Transport to lower fares by 12%.", None),
     ("en", "The union asked the Ministry of Finance to cut fares 12%.", "names"),
     ("en", "The union asked the ministry to cut fares 15%.", "numbers"),
     ("en", "The union did not ask the ministry to cut fares 12%.", "negation"),
@@ -32,6 +34,7 @@ CASES: list[tuple[LangCode, str, str | None]] = [
     ("kk", "Кәсіподақ министрліктен тарифтерді 12%-ға төмендетуді сұрамады.", "negation"),
     ("kk", "Бұл кәсіподақтың талабы емес: тарифтерді 12%-ға төмендету.", "negation"),
     ("zh", "工会要求交通部将票价降低12%。", None),
+    ("zh", "工会要求交通部明年", "truncated"),
     ("zh", "工会要求交通部将票价降低15%。", "numbers"),
     ("zh", "工会没有要求交通部降低票价12%。", "negation"),
     ("zh", "工会不要求交通部降低票价12%。", "negation"),
