@@ -49,3 +49,11 @@ def test_a_mixed_text_reports_both_languages(client: TestClient) -> None:
     assert body["source_script"] == "cyrillic"
     assert set(body["source_languages"]) == {"kk", "ru"}
     assert any("mixes languages" in w for w in body["warnings"])
+
+
+def test_translate_reports_the_script_of_each_text(client: TestClient) -> None:
+    texts = [LATIN_KK, "Қазақстан үкіметі жаңа көлік бағдарламасын бекітті."]
+    r = client.post("/translate", json={"text": texts, "target_lang": "en"})
+    assert r.status_code == 200, r.text
+    detected = r.json()["detected"]
+    assert [(d["lang"], d["script"]) for d in detected] == [("kk", "latin"), ("kk", "cyrillic")]
