@@ -16,8 +16,9 @@ Spanish; an English sentence repeated ten times scores 0.86 Spanish, 0.002 Engli
 This is the complaint of LibreTranslate issue #902 (short texts rejected as another language).
 
 Kazakh is also written in Latin letters (``models/text/kazakh_latin.py``). A Latin text is
-Kazakh when enough of its words have Kazakh-only letters (``MIN_KAZAKH_MARKER_SHARE``) *and*
-its Cyrillic reading is Kazakh to the detector; its ``Detection`` then has ``script="latin"``
+Kazakh when enough of its words have Kazakh-only letters (``MIN_KAZAKH_MARKER_SHARE``; a
+``q`` does not count in a text the screen reads as English) *and* its Cyrillic reading is
+Kazakh to the detector; its ``Detection`` then has ``script="latin"``
 and ``latin_kazakh=True``. ``sentence_languages`` detects each sentence on its own (a text
 that mixes Kazakh and Russian sentences), ``language_shares`` sums them up by letters.
 """
@@ -175,6 +176,11 @@ class LanguageDetector:
         """``kk`` for a Latin text that reads as Kazakh (see the module docstring), else None."""
         if marker_share(text) < MIN_KAZAKH_MARKER_SHARE:
             return None
+        if marker_share(text, with_q=False) < MIN_KAZAKH_MARKER_SHARE:
+            # Only q marks it (Qatar, Iraq, Qiang): not when the screen reads it as English.
+            screened = self._screen.compute_language_confidence_values(text)
+            if screened and screened[0].language == Language.ENGLISH:
+                return None
         return self._kazakh_reading(text)
 
     def _kazakh_reading(self, text: str) -> Detection | None:

@@ -81,14 +81,16 @@ def variant_of(text: str) -> Variant:
     return "2018" if old > new else "2021"
 
 
-def marker_share(text: str) -> float:
+def marker_share(text: str, *, with_q: bool = True) -> float:
     """The share of ``text``'s words of two or more letters that have a Kazakh-only letter
-    (``KAZAKH_MARKERS``, or ``q`` not followed by ``u``); 0.0 with no such words."""
+    (``KAZAKH_MARKERS``, or with ``with_q`` a ``q`` not followed by ``u``); 0.0 with no such
+    words. (English has q without u in names: Qatar, Iraq, and pinyin's Qiang.)"""
     words = [w for w in _WORD.findall(unicodedata.normalize("NFC", text).lower()) if len(w) > 1]
     if not words:
         return 0.0
     marked = sum(
-        any(ch in KAZAKH_MARKERS for ch in w) or re.search("q(?!u)", w) is not None for w in words
+        any(ch in KAZAKH_MARKERS for ch in w) or (with_q and re.search("q(?!u)", w) is not None)
+        for w in words
     )
     return marked / len(words)
 

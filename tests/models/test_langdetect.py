@@ -105,3 +105,14 @@ def test_a_mixed_text_is_detected_sentence_by_sentence(detector: LanguageDetecto
 def test_given_kazakh_on_latin_text_is_read_as_latin_kazakh(detector: LanguageDetector) -> None:
     given = detector.resolve(KK_LATIN_2021, "kk")
     assert (given.lang, given.confidence, given.latin_kazakh) == ("kk", 1.0, True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Qatar and Iraq signed a new agreement on oil exports.",
+        "Xi Jinping met Li Qiang and Wang Qishan in Beijing.",
+    ],
+)
+def test_english_with_q_names_is_not_latin_kazakh(detector: LanguageDetector, text: str) -> None:
+    assert detector.detect(text).lang == "en"
