@@ -8,7 +8,7 @@ from pathlib import Path
 
 from evaluation import data as ds
 
-STAGES = ("summaries", "acts", "align", "checks", "requests", "translation", "llm")
+STAGES = ("summaries", "acts", "align", "checks", "langid", "requests", "translation", "llm")
 # Shares of the remaining budget for the LLM stages, in run order (the last gets the rest).
 STAGE_WEIGHTS = {"requests": 0.2, "translation": 0.4, "llm": 0.4}
 QUICK_BUDGET_S = 540.0

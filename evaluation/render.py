@@ -11,6 +11,7 @@ from evaluation.render_checks import render_checks
 from evaluation.report import pct, table
 from evaluation.scoring import BASELINES, grounding_row, point_rows, rouge_rows
 from evaluation.stages.align import render_align
+from evaluation.stages.langid import render_langid
 from evaluation.stages.translation import DOC_PARAGRAPHS, PARAGRAPH_SENTENCES
 
 
@@ -132,6 +133,8 @@ def render(run: Run, info: Mapping[str, Any]) -> str:
         parts.append(render_checks(run.results["checks"]))
     if "align" in run.results:
         parts.append(render_align(run.results["align"]))
+    if "langid" in run.results:
+        parts.append(render_langid(run.results["langid"]))
     req = run.results.get("requests")
     if req:
         limits = req["thresholds"]

@@ -7,6 +7,7 @@ Stages (``STAGES``, comma-separated, default all):
 * ``checks``     the translation checks vs hand-judged FLORES-200 outputs (no LLM).
 * ``acts``       request/agreement detection on the labelled dev set's test half.
 * ``align``      key points of the NTREX ru/kk/zh articles against their English version.
+* ``langid``     Kazakh in Latin letters (FLORES kk transliterated) and mixed kk/ru documents.
 * ``requests``   request detection on the hand-labelled dev set (both typing paths).
 * ``translation`` chrF++/BLEU on FLORES-200 devtest en->ru/kk/zh, plus the paragraph check.
 * ``llm``        the LLM engine on the first ``LLM_LIMIT`` articles (same metrics).
@@ -37,6 +38,7 @@ from evaluation.scoring import BASELINES, rouge_rows
 from evaluation.stages.acts import run_acts
 from evaluation.stages.align import run_align
 from evaluation.stages.checks import run_checks
+from evaluation.stages.langid import run_langid
 from evaluation.stages.requests import run_requests
 from evaluation.stages.summaries import run_llm, run_summaries
 from evaluation.stages.translation import run_translation
@@ -83,6 +85,10 @@ def run_stages(run: Run, budget: Budget) -> None:
             continue
         if stage == "checks":
             run_checks(run)
+            continue
+        if stage == "langid":
+            run_langid(run)
+            continue
         if stage == "align":
             run_align(run)
             continue

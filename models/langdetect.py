@@ -14,6 +14,13 @@ Spanish; an English sentence repeated ten times scores 0.86 Spanish, 0.002 Engli
   reads the repeated English sentence as English).
 
 This is the complaint of LibreTranslate issue #902 (short texts rejected as another language).
+
+Kazakh is also written in Latin letters (``models/text/kazakh_latin.py``). A Latin text is
+Kazakh when enough of its words have Kazakh-only letters (``MIN_KAZAKH_MARKER_SHARE``; a
+``q`` does not count in a text the screen reads as English) *and* its Cyrillic reading is
+Kazakh to the detector; its ``Detection`` then has ``script="latin"``
+and ``latin_kazakh=True``. ``sentence_languages`` detects each sentence on its own (a text
+that mixes Kazakh and Russian sentences), ``language_shares`` sums them up by letters.
 """
 
 from __future__ import annotations
@@ -28,9 +35,16 @@ from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
 from models.errors import UnsupportedLanguage
 from models.languages import SUPPORTED, LangCode, parse_lang
+from models.spans import Span
+from models.text.kazakh_latin import marker_share, to_cyrillic
+from models.text.segmentation import split_sentences
 
 MIN_LETTERS_TO_REJECT = 20
 REJECT_MARGIN = 0.3
+# Share of a Latin text's words with a Kazakh-only letter (marker_share) from which its
+# Cyrillic reading is asked whether it is Kazakh; and how sure (kk against ru) that must be.
+MIN_KAZAKH_MARKER_SHARE = 0.1
+MIN_KAZAKH_READING = 0.6
 
 Script = Literal["latin", "cyrillic", "han", "kana", "other"]
 
@@ -89,6 +103,21 @@ class Detection:
 
     lang: LangCode
     confidence: float
+    script: Script | None = None
+    # Kazakh written in Latin letters: read it through ``models/text/kazakh_latin.py``.
+    latin_kazakh: bool = False
+
+
+@dataclass(frozen=True)
+class SentenceLanguage:
+    """The language of one sentence: ``lang`` is a supported code, a neighbour's ISO code
+    (``uk``) or ``unknown``; ``confidence`` is 0.0 for the last two."""
+
+    span: Span
+    lang: str
+    confidence: float
+    script: Script | None
+    latin_kazakh: bool = False
 
 
 class LanguageDetector:
@@ -133,11 +162,59 @@ class LanguageDetector:
             raise UnsupportedLanguage(param=param, language="ja", supported=SUPPORTED)
         if script == "other":
             raise UnsupportedLanguage(param=param, language="unknown", supported=SUPPORTED)
-        detection = self._best_supported(text, _BY_SCRIPT[script])
-        neighbour = self._clear_neighbour(text, detection.lang)
+        if script == "latin":
+            kazakh = self._latin_kazakh(text)
+            if kazakh is not None:
+                return kazakh
+        found = self._best_supported(text, _BY_SCRIPT[script])
+        neighbour = self._clear_neighbour(text, found.lang)
         if neighbour is not None:
             raise UnsupportedLanguage(param=param, language=neighbour, supported=SUPPORTED)
-        return detection
+        return Detection(found.lang, found.confidence, script)
+
+    def _latin_kazakh(self, text: str) -> Detection | None:
+        """``kk`` for a Latin text that reads as Kazakh (see the module docstring), else None."""
+        if marker_share(text) < MIN_KAZAKH_MARKER_SHARE:
+            return None
+        if marker_share(text, with_q=False) < MIN_KAZAKH_MARKER_SHARE:
+            # Only q marks it (Qatar, Iraq, Qiang): not when the screen reads it as English.
+            screened = self._screen.compute_language_confidence_values(text)
+            if screened and screened[0].language == Language.ENGLISH:
+                return None
+        return self._kazakh_reading(text)
+
+    def _kazakh_reading(self, text: str) -> Detection | None:
+        """``kk`` when the Cyrillic reading of Latin ``text`` is Kazakh (against Russian)."""
+        reading = self._best_supported(to_cyrillic(text).cyrillic, ("ru", "kk"))
+        if reading.lang != "kk" or reading.confidence < MIN_KAZAKH_READING:
+            return None
+        return Detection("kk", reading.confidence, "latin", latin_kazakh=True)
+
+    def sentence_languages(self, text: str) -> list[SentenceLanguage]:
+        """Each sentence of ``text`` with its own language (never raises).
+
+        In a text that is Latin Kazakh as a whole, a Latin sentence with too few Kazakh-only
+        letters to tell on its own (they share ö ü ğ ş ı with Turkish) is Kazakh when its
+        Cyrillic reading is."""
+        script = dominant_script(text)
+        splitter = {"cyrillic": "kk", "han": "zh"}.get(script or "", "en")
+        latin_kk = script == "latin" and self._latin_kazakh(text) is not None
+        found: list[SentenceLanguage] = []
+        for span in split_sentences(text, splitter):
+            if not any(ch.isalpha() for ch in span.text):
+                continue
+            own = dominant_script(span.text)
+            try:
+                d: Detection | None = self.detect(span.text)
+            except UnsupportedLanguage as exc:
+                d, rejected = None, exc.language
+            if latin_kk and own == "latin" and (d is None or d.lang != "kk"):
+                d = self._kazakh_reading(span.text) or d
+            if d is None:
+                found.append(SentenceLanguage(span, rejected, 0.0, own))
+                continue
+            found.append(SentenceLanguage(span, d.lang, d.confidence, d.script, d.latin_kazakh))
+        return found
 
     def _best_supported(self, text: str, allowed: tuple[LangCode, ...]) -> Detection:
         if len(allowed) == 1:
@@ -224,4 +301,14 @@ class LanguageDetector:
             raise UnsupportedLanguage(
                 param="source_lang", language=source_lang, supported=SUPPORTED
             )
-        return Detection(lang, 1.0)
+        script = dominant_script(text)
+        return Detection(lang, 1.0, script, latin_kazakh=lang == "kk" and script == "latin")
+
+
+def language_shares(sentences: list[SentenceLanguage]) -> dict[str, float]:
+    """Each language's share of the sentences' letters, largest first (sums to 1)."""
+    letters: Counter[str] = Counter()
+    for s in sentences:
+        letters[s.lang] += sum(ch.isalpha() for ch in s.span.text)
+    total = sum(letters.values())
+    return {lang: round(n / total, 4) for lang, n in letters.most_common()} if total else {}

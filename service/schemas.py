@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from models.langdetect import Script
 from models.languages import LangCode
 from models.summary import PointType
 from models.translation import TranslationResult
@@ -97,6 +98,9 @@ class Detected(BaseModel):
 
     lang: Lang
     confidence: float = Field(ge=0, le=1)
+    script: Script | None = Field(
+        None, description="latin, cyrillic or han (latin kk: read as Cyrillic)."
+    )
 
 
 class CheckOut(Out):
@@ -161,7 +165,10 @@ class TranslateResponse(BaseModel):
         return cls(
             source_lang=first.lang,
             source_lang_confidence=first.confidence,
-            detected=[Detected(lang=d.lang, confidence=d.confidence) for d in result.source_langs],
+            detected=[
+                Detected(lang=d.lang, confidence=d.confidence, script=d.script)
+                for d in result.source_langs
+            ],
             target_lang=result.target_lang,
             translations=list(result.translations),
             model=result.models[0] if result.models else None,
@@ -292,6 +299,10 @@ class SummarizeResponse(Out):
     summary: str
     source_lang: Lang
     source_lang_confidence: float
+    source_script: Script | None = Field(None, description="latin with kk: transliterated.")
+    source_languages: dict[str, float] = Field(
+        default_factory=dict, description="Each language's share of the letters, by sentence."
+    )
     key_points: list[KeyPointOut]
     figures: list[FigureOut]
     dateline: DatelineOut | None

@@ -3,8 +3,8 @@
 Modules: ``types`` (the frozen results), ``analysis`` (sentences, ranking, selection),
 ``labels`` and ``requests`` (point typing), ``grounding`` and ``parties`` (what the LLM may
 say), ``extractive`` and ``llm_engine`` (the two engines, each returning a ``Draft``),
-``translate`` (a written summary into other languages) and ``summarizer`` (the pipeline and
-``build_summary``).
+``translate`` (a written summary into other languages), ``reading`` (a Latin Kazakh source
+read as Cyrillic, spans mapped back) and ``summarizer`` (the pipeline and ``build_summary``).
 """
 
 from models.summary.summarizer import Summarizer, build_summary

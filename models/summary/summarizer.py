@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from models.config import SummarizerOptions
 from models.embeddings import Embedder
 from models.errors import GenerationFailed, ModelUnavailable
-from models.langdetect import Detection, LanguageDetector
+from models.langdetect import Detection, LanguageDetector, language_shares
 from models.languages import LangCode
 from models.llm import LLM
 from models.summary.acts import SpeechActs
@@ -18,11 +18,14 @@ from models.summary.extractive import ExtractiveEngine, ms_since
 from models.summary.grounding import Grounder
 from models.summary.labels import PointTyper
 from models.summary.llm_engine import LLMEngine
+from models.summary.reading import read_source, remap_summary
 from models.summary.translate import SummaryTranslations, translate_summary
 from models.summary.types import Article, Draft, Engine, StructuredSummary
 from models.translation import TranslationService
 
 log = logging.getLogger(__name__)
+# A second language with at least this share of the letters is reported as a mixed text.
+MIXED_SHARE = 0.1
 Progress = Callable[[str], None]
 """Told the name of each stage as it starts (a job's progress); it may raise to stop the work."""
 # Generic sentences (no test set's), one a clear request so both request detectors run.
@@ -114,7 +117,9 @@ class Summarizer:
         tell("analysing")
         started = clock = time.perf_counter()
         detection = self.detector.resolve(text, source_lang)
-        article = self.analyse(text, lang=detection.lang, title=title)
+        shares = language_shares(self.detector.sentence_languages(text))
+        source = read_source(text, latin_kazakh=detection.latin_kazakh)
+        article = self.analyse(source.text, lang=detection.lang, title=source.read(title))
         analysed_ms = ms_since(clock)
         if engine == "llm" and self.llm_engine is None:
             raise ModelUnavailable(model="llm", reason="the loaded profile has no LLM")
@@ -130,14 +135,16 @@ class Summarizer:
         if target_langs:
             timings["translate"] = ms_since(clock)
         timings["total"] = ms_since(started)
-        return build_summary(
+        summary = build_summary(
             article,
             detection,
             draft,
             translations,
-            warnings=fallback_note,
+            warnings=(*reading_notes(detection, shares), *fallback_note),
             timings_ms=timings,
+            source_languages=shares,
         )
+        return remap_summary(summary, source)
 
     def _draft(
         self, article: Article, max_key_points: int, engine: Engine
@@ -157,6 +164,23 @@ def _silent(_stage: str) -> None:
     return None
 
 
+def reading_notes(detection: Detection, shares: Mapping[str, float]) -> tuple[str, ...]:
+    """Warnings on how the source was read: through transliteration, or as a mixed text."""
+    notes: list[str] = []
+    if detection.latin_kazakh:
+        notes.append(
+            "The text is Kazakh in Latin letters; it was read through Latin -> Cyrillic "
+            "transliteration (offsets refer to the text sent)."
+        )
+    mixed = [f"{lang} {share:.0%}" for lang, share in shares.items() if share >= MIXED_SHARE]
+    if len(mixed) > 1:
+        notes.append(
+            f"The text mixes languages ({', '.join(mixed)}, by sentence); "
+            f"it was summarised as {detection.lang}."
+        )
+    return tuple(notes)
+
+
 def build_summary(
     article: Article,
     detection: Detection,
@@ -165,6 +189,7 @@ def build_summary(
     *,
     warnings: Sequence[str] = (),
     timings_ms: Mapping[str, float],
+    source_languages: Mapping[str, float] | None = None,
 ) -> StructuredSummary:
     """The one place a ``StructuredSummary`` is made: the article's facts, the engine's draft,
     the translations, and the warnings of every step in order."""
@@ -183,4 +208,6 @@ def build_summary(
         translations=translations.translations,
         warnings=(*warnings, *draft.warnings, *translations.warnings),
         timings_ms=dict(timings_ms),
+        source_script=detection.script,
+        source_languages=dict(source_languages or {detection.lang: 1.0}),
     )

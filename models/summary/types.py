@@ -76,6 +76,10 @@ class StructuredSummary:
     translations: tuple[SummaryTranslation, ...]
     warnings: tuple[str, ...]
     timings_ms: Mapping[str, float]
+    # The submitted text's script (latin for Kazakh read through transliteration) and each
+    # language's share of its letters, sentence by sentence (``LanguageDetector``).
+    source_script: str | None = None
+    source_languages: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

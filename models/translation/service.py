@@ -20,6 +20,7 @@ from models.config import BatchConfig
 from models.errors import GenerationFailed, ModelUnavailable, UnsupportedLanguage
 from models.langdetect import Detection, LanguageDetector
 from models.languages import SUPPORTED, LangCode
+from models.text.kazakh_latin import to_cyrillic
 from models.text.segmentation import Document, plan, render, sentence_joiner
 from models.translation.glossary import Glossary, GlossaryMiss, Masked, Terms, check_terms, mask
 from models.translation.glossary import restore as restore_terms
@@ -148,8 +149,9 @@ class TranslationService:
                     run.notes.append(f"{label} is already in {run.target}; returned unchanged")
                     continue
                 translator = self.route(det.lang, run.target)
+                # Latin Kazakh goes to the model as the Cyrillic it was trained on.
                 document = plan(
-                    text,
+                    _as_read(text, det),
                     det.lang,
                     count_tokens=translator.count_tokens,
                     max_tokens=translator.spec.segment_tokens,
@@ -323,7 +325,7 @@ class _Run:
     def check(self, checker: QualityChecker, target_notes: list[str]) -> None:
         """Run the quality checks on every translation; a failure becomes a warning."""
         self.quality = [
-            checker.check(text, out, source_lang=det.lang, target_lang=self.target)
+            checker.check(_as_read(text, det), out, source_lang=det.lang, target_lang=self.target)
             for text, out, det in zip(self.texts, self.translations, self.detections, strict=True)
         ]
         for i, quality in enumerate(self.quality):
@@ -400,3 +402,8 @@ def _runner(
         return out
 
     return run
+
+
+def _as_read(text: str, detection: Detection) -> str:
+    """The text as the models read it: Latin Kazakh as Cyrillic (``kazakh_latin``)."""
+    return to_cyrillic(text).cyrillic if detection.latin_kazakh else text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from models.errors import UnsupportedLanguage
-from models.langdetect import LanguageDetector, dominant_script
+from models.langdetect import LanguageDetector, dominant_script, language_shares
 
 
 @pytest.fixture(scope="module")
@@ -66,3 +66,53 @@ def test_dominant_script() -> None:
     assert dominant_script("中国和哈萨克斯坦 China") == "han"
     assert dominant_script("日本語のテキスト") == "kana"
     assert dominant_script("1234 !?") is None
+
+
+# Kazakh in Latin letters (models/text/kazakh_latin.py) and per-sentence detection.
+KK_LATIN_2021 = "Ükımet jaña joldar men mektepter salu üşın qosymşa qarajat böludı josparlap otyr."
+KK_LATIN_2018 = "Úkimet jańa joldar men mektepter salýǵa qosymsha qarajat bólýdi josparlap otyr."
+
+
+@pytest.mark.parametrize("text", [KK_LATIN_2021, KK_LATIN_2018])
+def test_latin_kazakh_is_kk(detector: LanguageDetector, text: str) -> None:
+    detection = detector.detect(text)
+    assert (detection.lang, detection.script, detection.latin_kazakh) == ("kk", "latin", True)
+    assert detection.confidence >= 0.6
+
+
+def test_english_stays_english_and_turkish_is_not_kazakh(detector: LanguageDetector) -> None:
+    english = detector.detect("The government plans to spend more on new roads and schools.")
+    assert (english.lang, english.script, english.latin_kazakh) == ("en", "latin", False)
+    with pytest.raises(UnsupportedLanguage) as err:
+        detector.detect("Hükümet yeni yollar ve okullar için ek bütçe ayırmayı planlıyor.")
+    assert err.value.language == "tr"
+
+
+def test_a_mixed_text_is_detected_sentence_by_sentence(detector: LanguageDetector) -> None:
+    text = (
+        "Қазақстан үкіметі жаңа бағдарламаны бекітті. "
+        "Правительство выделило на эти цели два миллиарда тенге.\n"
+        "Бағдарлама 2030 жылға дейін жүзеге асырылады. "
+        "Эксперты считают, что это поможет экономике региона."
+    )
+    found = detector.sentence_languages(text)
+    assert [s.lang for s in found] == ["kk", "ru", "kk", "ru"]
+    assert all(text[s.span.start : s.span.end] == s.span.text for s in found)
+    shares = language_shares(found)
+    assert set(shares) == {"kk", "ru"} and sum(shares.values()) == pytest.approx(1.0, abs=1e-3)
+
+
+def test_given_kazakh_on_latin_text_is_read_as_latin_kazakh(detector: LanguageDetector) -> None:
+    given = detector.resolve(KK_LATIN_2021, "kk")
+    assert (given.lang, given.confidence, given.latin_kazakh) == ("kk", 1.0, True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Qatar and Iraq signed a new agreement on oil exports.",
+        "Xi Jinping met Li Qiang and Wang Qishan in Beijing.",
+    ],
+)
+def test_english_with_q_names_is_not_latin_kazakh(detector: LanguageDetector, text: str) -> None:
+    assert detector.detect(text).lang == "en"

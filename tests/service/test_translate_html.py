@@ -30,7 +30,9 @@ def test_html_markup_is_kept_around_the_translated_text(client: TestClient) -> N
     assert out.startswith('<article class="story">\n  <h1 id="t">')
     assert out.endswith("</p>\n  <script>var keep = 'Kazakhstan';</script>\n</article>")
     assert "Trade talks" not in out  # the heading went through the model
-    assert body["segments"] >= 2 and body["detected"] == [{"lang": "en", "confidence": 1.0}]
+    assert body["segments"] >= 2 and body["detected"] == [
+        {"lang": "en", "confidence": 1.0, "script": "latin"}
+    ]
     assert len(body["quality"]) == 1
 
 
