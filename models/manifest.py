@@ -49,6 +49,9 @@ class ModelSpec:
     # What users should know of the model's output in a target language (a warning on
     # every translation into it), e.g. the offline LLM's Kazakh.
     target_notes: dict[str, str] = field(default_factory=dict)
+    # Target languages whose LLM translation prompt starts with hand-written example pairs
+    # (prompts/translate_pairs.tsv) as user/assistant turns; only where it measured better.
+    translate_fewshot: tuple[str, ...] = ()
 
     @property
     def revision(self) -> str | None:
@@ -148,7 +151,20 @@ def _spec(row: dict[str, Any], base_dir: Path | None) -> ModelSpec:
         pack_sentences=_flag(row, "pack_sentences", default=True),
         backend=backend,
         target_notes={str(k): str(v) for k, v in dict(row.get("target_notes", {})).items()},
+        translate_fewshot=_fewshot(row, languages),
     )
+
+
+def _fewshot(row: dict[str, Any], languages: tuple[str, ...]) -> tuple[str, ...]:
+    value = row.get("translate_fewshot", [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"model {row['id']!r}: translate_fewshot must be a list of language codes")
+    if value and row["task"] != "translation":
+        raise ValueError(f"model {row['id']!r}: translate_fewshot is for translation models")
+    unknown = [lang for lang in value if lang not in languages]
+    if unknown:
+        raise ValueError(f"model {row['id']!r}: translate_fewshot names {unknown}, not served")
+    return tuple(value)
 
 
 def _flag(row: dict[str, Any], name: str, *, default: bool) -> bool:

@@ -72,6 +72,30 @@ def examples(name: str) -> list[tuple[str, str]]:
     return rows
 
 
+def parallel(name: str) -> list[dict[str, str]]:
+    """Parallel sentences from ``prompts/{name}.tsv``: one ``{language: text}`` per row.
+
+    The first row names the language of each column; every row has a text in each.
+    """
+    text = resources.files(__name__).joinpath(f"{name}.tsv").read_text("utf-8")
+    return parse_parallel(text, f"prompts/{name}.tsv")
+
+
+def parse_parallel(text: str, origin: str) -> list[dict[str, str]]:
+    """The rows of a parallel-sentence TSV (see ``parallel``). Raises ``PromptError``."""
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    if not lines:
+        raise PromptError(f"{origin} has no header row")
+    header = [code.strip() for code in lines[0].split("\t")]
+    rows: list[dict[str, str]] = []
+    for line in lines[1:]:
+        cells = [cell.strip() for cell in line.split("\t")]
+        if len(cells) != len(header) or not all(cells):
+            raise PromptError(f"{origin}: row without a text in each of {header}: {line!r}")
+        rows.append(dict(zip(header, cells, strict=True)))
+    return rows
+
+
 def check_templates() -> None:
     """Load and validate every template and example file (run at start-up)."""
     for name in PLACEHOLDERS:
@@ -79,3 +103,4 @@ def check_templates() -> None:
     examples("classify_examples")
     examples("keypoint_examples")
     examples("request_examples")
+    parallel("translate_pairs")

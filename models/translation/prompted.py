@@ -5,6 +5,7 @@ from __future__ import annotations
 import prompts
 from models.languages import language_name
 from models.llm import LLM, GenerationRequest
+from models.llm.types import Message
 from models.manifest import ModelSpec
 from models.translation.glossary import Terms
 from models.translation.markers import MARKER
@@ -24,6 +25,8 @@ class LLMTranslator:
         self.mixed_pairs = True
         # Glossary terms go into the prompt (seq2seq models get placeholders instead).
         self.takes_terms = True
+        # Hand-written example pairs, read once when the manifest turns them on.
+        self._pairs = prompts.parallel("translate_pairs") if spec.translate_fewshot else []
 
     @property
     def dtype(self) -> str:
@@ -50,12 +53,23 @@ class LLMTranslator:
         costs only its own user turn; a backend that batches across requests decodes every
         row in the same steps.
         """
+        outputs = self.llm.run(self.requests(items, terms=terms))
+        return [
+            Translation(first_block(out.text, text), complete=out.complete)
+            for out, (text, _, _) in zip(outputs, items, strict=True)
+        ]
+
+    def requests(
+        self, items: list[tuple[str, str, str]], *, terms: list[Terms] | None = None
+    ) -> list[GenerationRequest]:
+        """The generation requests of ``translate_mixed``: per row, the pair's system prompt
+        and example turns (the cached prefix), then the row's own user turn."""
         requests = []
         for n, (text, source_lang, target_lang) in enumerate(items):
             system = system_prompt(
                 source_lang, target_lang, terms[n] if terms else (), markup=has_markers(text)
             )
-            head = [{"role": "system", "content": system}]
+            head = [{"role": "system", "content": system}, *self.shots(source_lang, target_lang)]
             chat = self.llm.chat(
                 [*head, {"role": "user", "content": prompts.render("translate_user", text=text)}]
             )
@@ -67,11 +81,31 @@ class LLMTranslator:
             requests.append(
                 GenerationRequest(chat, budget, None, self.llm.chat_prefix(head), NO_REPEAT_NGRAM)
             )
-        outputs = self.llm.run(requests)
-        return [
-            Translation(first_block(out.text, text), complete=out.complete)
-            for out, (text, _, _) in zip(outputs, items, strict=True)
-        ]
+        return requests
+
+    def shots(self, source_lang: str, target_lang: str) -> list[Message]:
+        """The example turns for a pair: a user/assistant turn per hand-written sentence pair
+        when the manifest turns few-shot on for ``target_lang`` and the pairs file has both
+        languages; the same for every request of the pair, so they are part of the cached
+        prefix."""
+        if target_lang not in self.spec.translate_fewshot:
+            return []
+        return fewshot_turns(self._pairs, source_lang, target_lang)
+
+
+def fewshot_turns(rows: list[dict[str, str]], source_lang: str, target_lang: str) -> list[Message]:
+    """User/assistant turns translating each row's ``source_lang`` text to ``target_lang``."""
+    turns: list[Message] = []
+    for row in rows:
+        if source_lang in row and target_lang in row:
+            turns += [
+                {
+                    "role": "user",
+                    "content": prompts.render("translate_user", text=row[source_lang]),
+                },
+                {"role": "assistant", "content": row[target_lang]},
+            ]
+    return turns
 
 
 def system_prompt(

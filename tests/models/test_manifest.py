@@ -43,6 +43,49 @@ def test_offline_manifest_records_the_gguf_checksum() -> None:
     assert all(s.pack_sentences for s in load_profile("standard").by_task("translation"))
 
 
+def test_translate_fewshot_is_an_offline_option() -> None:
+    (offline,) = load_profile("offline").by_task("translation")
+    assert offline.translate_fewshot and set(offline.translate_fewshot) <= {"ru", "kk", "zh"}
+    for name in ("standard", "permissive"):
+        assert all(not s.translate_fewshot for s in load_profile(name).models)
+
+
+_TRANSLATION_ROW = (
+    '[profile]\nname="x"\n[[models]]\nid="e"\ntask="embeddings"\nfamily="f"\n'
+    'languages=["en"]\nlicence="l"\nsource={kind="local", path="."}\n'
+    '[[models]]\nid="t"\ntask="translation"\nfamily="llm"\nlanguages=["en", "ru"]\n'
+    'licence="l"\nsource={kind="llm"}\n'
+)
+
+
+def test_translate_fewshot_parses_as_target_languages() -> None:
+    manifest = parse_manifest(_TRANSLATION_ROW + 'translate_fewshot = ["ru"]\n', origin="t")
+    assert manifest.by_task("translation")[0].translate_fewshot == ("ru",)
+    assert (
+        parse_manifest(_TRANSLATION_ROW, origin="t").by_task("translation")[0].translate_fewshot
+        == ()
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        (_TRANSLATION_ROW + "translate_fewshot = true\n", "must be a list of language codes"),
+        (_TRANSLATION_ROW + 'translate_fewshot = ["zh"]\n', "names \\['zh'\\], not served"),
+        (
+            _TRANSLATION_ROW.replace(
+                'licence="l"\nsource={kind="local"',
+                'licence="l"\ntranslate_fewshot=["en"]\nsource={kind="local"',
+            ),
+            "for translation models",
+        ),
+    ],
+)
+def test_translate_fewshot_rejects_bad_values(text: str, match: str) -> None:
+    with pytest.raises(ManifestError, match=match):
+        parse_manifest(text, origin="t")
+
+
 @pytest.mark.parametrize(
     ("text", "match"),
     [

@@ -22,3 +22,25 @@ def test_templates_render_with_exact_placeholders() -> None:
 def test_examples_are_well_formed() -> None:
     shots = prompts.examples("classify_examples")
     assert {label for label, _ in shots} == {"request", "agreement", "statement", "event", "figure"}
+
+
+def test_translation_pairs_are_parallel_in_every_language() -> None:
+    rows = prompts.parallel("translate_pairs")
+    assert len(rows) >= 3
+    for row in rows:
+        assert set(row) == {"en", "ru", "kk", "zh"}
+        assert all(text.strip() == text and text for text in row.values())
+    # Written for this project: the numbers of the English side carry into every language.
+    assert "12" in rows[0]["ru"] and "12" in rows[0]["kk"]
+
+
+def test_parallel_rows_are_read_by_the_header_and_checked() -> None:
+    text = "# comment\nen\tru\nOne.\tОдин.\n\nTwo.\tДва.\n"
+    assert prompts.parse_parallel(text, "t") == [
+        {"en": "One.", "ru": "Один."},
+        {"en": "Two.", "ru": "Два."},
+    ]
+    with pytest.raises(prompts.PromptError, match="row without a text"):
+        prompts.parse_parallel("en\tru\nOne.\n", "t")
+    with pytest.raises(prompts.PromptError, match="no header"):
+        prompts.parse_parallel("# only a comment\n", "t")

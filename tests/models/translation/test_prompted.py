@@ -1,8 +1,10 @@
-"""The LLM prompt translator: the first block of the answer, and cut answers reported."""
+"""The LLM prompt translator: few-shot example turns, the first block of the answer, and cut
+answers reported."""
 
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,10 +12,11 @@ import torch
 from helpers import translation_spec
 from transformers import AutoModelForCausalLM
 
+import prompts
 from models.langdetect import LanguageDetector
 from models.llm import TorchLLM
 from models.translation import LLMTranslator, TranslationService
-from models.translation.prompted import first_block
+from models.translation.prompted import fewshot_turns, first_block
 
 
 @pytest.fixture(scope="module")
@@ -54,3 +57,39 @@ def test_an_answer_cut_at_the_budget_is_reported(endless_qwen: TorchLLM) -> None
 )
 def test_first_block(output: str, source: str, expected: str) -> None:
     assert first_block(output, source) == expected
+
+
+@pytest.fixture(scope="module")
+def tiny_qwen(tiny_root: Path) -> TorchLLM:
+    return TorchLLM.load(
+        str(tiny_root / "qwen2"), gguf_file=None, device="cpu", dtype=torch.float32
+    )
+
+
+def test_fewshot_pairs_are_example_turns_of_the_cached_prefix(tiny_qwen: TorchLLM) -> None:
+    spec = replace(translation_spec("llm"), translate_fewshot=("ru",))
+    translator = LLMTranslator(spec, tiny_qwen)
+    rows = prompts.parallel("translate_pairs")
+    items = [("Trade grew.", "en", "ru"), ("Prices fell.", "en", "ru"), ("Trade grew.", "en", "kk")]
+    first, second, kazakh = translator.requests(items)
+    assert first.prefix is not None and first.prefix == second.prefix  # one cached prefix
+    assert first.prompt.startswith(first.prefix)
+    # Every pair, English then Russian, in file order, all before the real text's turn.
+    positions = []
+    for row in rows:
+        positions += [first.prefix.index(row["en"]), first.prefix.index(row["ru"])]
+    assert positions == sorted(positions)
+    assert first.prompt.rindex("Trade grew.") > len(first.prefix)
+    turns = fewshot_turns(rows, "en", "ru")
+    assert [t["role"] for t in turns] == ["user", "assistant"] * len(rows)
+    assert [t["content"] for t in turns[1::2]] == [row["ru"] for row in rows]
+    # kk is not turned on: no examples in its prompt.
+    assert kazakh.prefix is not None
+    assert not any(row["en"] in kazakh.prompt for row in rows)
+
+
+def test_fewshot_is_off_unless_the_manifest_turns_it_on(tiny_qwen: TorchLLM) -> None:
+    translator = LLMTranslator(translation_spec("llm"), tiny_qwen)
+    (request,) = translator.requests([("Trade grew.", "en", "ru")])
+    assert not any(row["ru"] in request.prompt for row in prompts.parallel("translate_pairs"))
+    assert translator.shots("en", "ru") == []
