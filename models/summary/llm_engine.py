@@ -42,6 +42,7 @@ HEADLINE_CANDIDATES = 5
 _REJECTED = {
     "unaligned": "it does not restate its source sentence",
     "truncated": "it stops in the middle of its source sentence",
+    "script": "letters of a script its source sentence does not use",
     "numbers": "a number its source sentence does not have",
     "names": "a name its source sentence does not have",
     "negation": "it negates what its source sentence does not, or the reverse",

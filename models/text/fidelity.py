@@ -4,6 +4,8 @@ The LLM may reword a sentence; it may not change who is named, what number is gi
 whether something did or did not happen. :func:`rewrite_changes` compares a rewrite with the
 sentences it claims to restate and names the first change it finds:
 
+- **script**: the rewrite has letters of a script its source lacks (a Chinese word in an
+  English point, an English word in a Russian one);
 - **truncated**: the rewrite is the source's opening words, cut off mid-sentence;
 - **numbers**: every number of the rewrite occurs in the source (:func:`numbers_supported`,
   so ``$27bn`` matches ``27 billion dollars``);
@@ -27,6 +29,7 @@ is the worst error a brief can make.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from models.languages import LangCode
 from models.text.facts import numbers_supported
@@ -118,9 +121,17 @@ def truncated(claim: str, source: str) -> bool:
     return 0 < len(words) < len(source_words) and source_words[: len(words)] == words
 
 
+def scripts(text: str) -> set[str]:
+    """The scripts of the letters of ``text`` (the first word of their Unicode names:
+    LATIN, CYRILLIC, CJK, ARABIC, ...)."""
+    return {unicodedata.name(ch, "?").split()[0] for ch in text if ch.isalpha()}
+
+
 def rewrite_changes(claim: str, source: str, lang: LangCode) -> str | None:
-    """What the rewrite ``claim`` changes in ``source`` (``"truncated"``, ``"numbers"``,
-    ``"names"`` or ``"negation"``), or ``None`` when it keeps them all."""
+    """What the rewrite ``claim`` changes in ``source`` (``"script"``, ``"truncated"``,
+    ``"numbers"``, ``"names"`` or ``"negation"``), or ``None`` when it keeps them all."""
+    if not scripts(claim) <= scripts(source):
+        return "script"
     if truncated(claim, source):
         return "truncated"
     if not numbers_supported(claim, source):

@@ -18,6 +18,8 @@ SOURCES: dict[LangCode, str] = {
 CASES: list[tuple[LangCode, str, str | None]] = [
     ("en", "The union asked the Ministry of Transport to cut fares 12%.", None),
     ("en", "The union asked the Ministry of Transport to lower", "truncated"),
+    ("en", "The union asked the Ministry of Transport to lower fares, 尊重.", "script"),
+    ("ru", "But профсоюз попросил Министерство транспорта снизить тарифы на 12%.", "script"),
     ("en", "The union asked the Ministry of Transport to lower fares by 12%.", None),
     ("en", "The union asked the Ministry of Finance to cut fares 12%.", "names"),
     ("en", "The union asked the ministry to cut fares 15%.", "numbers"),
