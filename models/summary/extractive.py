@@ -53,15 +53,12 @@ class ExtractiveEngine:
         types = self.typer.by_example(
             article.vectors, article.sentences, article.figures, article.acts
         )
-        # The likeliest request and agreement and the most important amount are always
-        # listed, as in the LLM engine: centrality alone (an English embedder) picks different
-        # lines in each language's version of one article.
+        # The likeliest request and the most important amount are always listed.
+        requests = [i for i in article.eligible if types[i][0] == "request"]
         confidence = [p for _, p in types]
-        candidates = [
-            (kind, [i for i in article.eligible if types[i][0] == kind], confidence)
-            for kind in ("request", "agreement")
-        ]
-        required = required_picks(article, candidates, article.point_scores)
+        required = required_picks(
+            article, [("request", requests, confidence)], article.point_scores
+        )
         picked = select(
             article.point_scores,
             article.vectors,
