@@ -211,9 +211,15 @@ def _roles(
 
 
 def _agent_in(noun: Any, children: dict[str, list[Any]]) -> Any | None:
+    # natasha's parse can hold a cycle (a token among its own descendants): each token is
+    # visited once, or the search never ends (it hung ``make eval STAGES=align``).
+    seen = {noun.id}
     stack = list(children.get(noun.id, []))
     while stack:
         token = stack.pop(0)
+        if token.id in seen:
+            continue
+        seen.add(token.id)
         case = (token.feats or {}).get("Case")
         if token.pos in ("PROPN", "NOUN") and case == "Ins":
             return token

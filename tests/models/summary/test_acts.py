@@ -80,3 +80,18 @@ def test_malformed_or_mismatched_weights_are_refused(cues: CueDetector) -> None:
     acts = SpeechActs(cues, ActModel.from_dict(_weights(4)))
     with pytest.raises(ValueError, match="4-dim"):
         acts.detect(["The minister met the ambassador."], "en", np.zeros((1, 8), np.float32))
+
+
+def test_a_cyclic_russian_parse_ends() -> None:
+    from types import SimpleNamespace
+
+    from models.summary.cues.russian import _agent_in
+
+    # natasha can attach two tokens to each other; the agent search must still stop.
+    noun = SimpleNamespace(id="1", pos="NOUN", feats={"Case": "Acc"})
+    a = SimpleNamespace(id="2", pos="ADJ", feats={})
+    b = SimpleNamespace(id="3", pos="ADP", feats={})
+    children = {"1": [a], "2": [b], "3": [a]}
+    assert _agent_in(noun, children) is None
+    agent = SimpleNamespace(id="4", pos="PROPN", feats={"Case": "Ins"})
+    assert _agent_in(noun, {**children, "3": [a, agent]}) is agent
