@@ -12,6 +12,7 @@ from models.langdetect import Script
 from models.languages import LangCode
 from models.summary import PointType
 from models.translation import TranslationResult
+from models.translation.quality import CheckName
 
 Lang = LangCode
 SourceLang = Literal["auto"] | LangCode
@@ -106,16 +107,7 @@ class Detected(BaseModel):
 class CheckOut(Out):
     """One quality check of a translation."""
 
-    name: Literal[
-        "language",
-        "script",
-        "untranslated",
-        "length",
-        "repetition",
-        "foreign_characters",
-        "mixed_words",
-        "numbers",
-    ] = Field(description="What was checked (models/translation/quality.py).")
+    name: CheckName = Field(description="What was checked (models/translation/quality.py).")
     ok: bool
     detail: str = Field(description="What the check found (empty when nothing to say).")
 

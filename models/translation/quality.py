@@ -26,6 +26,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import snowballstemmer
 
@@ -69,11 +70,24 @@ _HAN_THEN_LATIN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff][a-z]")
 _MIN_LENGTH_SOURCE = 12
 
 
+# The checks' names, which the API publishes (service/schemas.CheckOut).
+CheckName = Literal[
+    "language",
+    "script",
+    "untranslated",
+    "length",
+    "repetition",
+    "foreign_characters",
+    "mixed_words",
+    "numbers",
+]
+
+
 @dataclass(frozen=True)
 class Check:
     """One check: its name, whether it passed, and what it found."""
 
-    name: str
+    name: CheckName
     ok: bool
     detail: str = ""
 
