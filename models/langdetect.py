@@ -190,15 +190,21 @@ class LanguageDetector:
             return None
         return Detection("kk", reading.confidence, "latin", latin_kazakh=True)
 
-    def sentence_languages(self, text: str) -> list[SentenceLanguage]:
+    def sentence_languages(
+        self, text: str, whole: Detection | None = None
+    ) -> list[SentenceLanguage]:
         """Each sentence of ``text`` with its own language (never raises).
 
         In a text that is Latin Kazakh as a whole, a Latin sentence with too few Kazakh-only
         letters to tell on its own (they share ö ü ğ ş ı with Turkish) is Kazakh when its
-        Cyrillic reading is."""
+        Cyrillic reading is. ``whole`` is the text's own detection where the caller has it
+        (``detect`` or ``resolve``), so that its Latin-Kazakh reading is not computed again."""
         script = dominant_script(text)
         splitter = {"cyrillic": "kk", "han": "zh"}.get(script or "", "en")
-        latin_kk = script == "latin" and self._latin_kazakh(text) is not None
+        if whole is not None:
+            latin_kk = whole.latin_kazakh
+        else:
+            latin_kk = script == "latin" and self._latin_kazakh(text) is not None
         found: list[SentenceLanguage] = []
         for span in split_sentences(text, splitter):
             if not any(ch.isalpha() for ch in span.text):

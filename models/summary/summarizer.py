@@ -117,7 +117,7 @@ class Summarizer:
         tell("analysing")
         started = clock = time.perf_counter()
         detection = self.detector.resolve(text, source_lang)
-        shares = language_shares(self.detector.sentence_languages(text))
+        shares = language_shares(self.detector.sentence_languages(text, detection))
         source = read_source(text, latin_kazakh=detection.latin_kazakh)
         article = self.analyse(source.text, lang=detection.lang, title=source.read(title))
         analysed_ms = ms_since(clock)

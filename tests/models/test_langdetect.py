@@ -116,3 +116,18 @@ def test_given_kazakh_on_latin_text_is_read_as_latin_kazakh(detector: LanguageDe
 )
 def test_english_with_q_names_is_not_latin_kazakh(detector: LanguageDetector, text: str) -> None:
     assert detector.detect(text).lang == "en"
+
+
+def test_sentence_languages_reuses_the_whole_texts_detection(detector: LanguageDetector) -> None:
+    text = f"{KK_LATIN_2021} Ükımet bağdarlamany bekıttı."
+    whole = detector.detect(text)
+    assert whole.latin_kazakh
+    given = detector.sentence_languages(text, whole)
+    assert [(s.lang, s.latin_kazakh) for s in given] == [
+        (s.lang, s.latin_kazakh) for s in detector.sentence_languages(text)
+    ]
+    assert [s.lang for s in given] == ["kk", "kk"]
+    # The short sentence alone reads as Turkish; only the text's Latin-Kazakh reading, which
+    # ``whole`` carries, rescues it. Told the text is English, that rescue is not made.
+    english = detector.sentence_languages(text, detector.resolve(text, "en"))
+    assert [s.lang for s in english] == ["kk", "tr"]
