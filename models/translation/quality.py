@@ -22,6 +22,7 @@ precision and recall measured on hand-judged FLORES-200 outputs (evaluation/READ
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
@@ -48,7 +49,9 @@ _ALPHABETS = {"ru": _RU_LETTERS, "kk": _RU_LETTERS | set("әғқңөұүһі")}
 _KAZAKH_ONLY = set("әғқұі")
 # A Kazakh text of this many Cyrillic words has one of them (every FLORES reference has).
 _KAZAKH_MIN_WORDS = 5
-_EN_STEM = snowballstemmer.stemmer("english")
+# A snowball stemmer keeps the word it works on in itself, so threads that share one corrupt
+# each other's words (an IndexError under 8 concurrent /translate clients): one per thread.
+_STEMMERS = threading.local()
 # Output chars per source char, by script of the source and of the target: the 1st to 99th
 # percentile of FLORES-200 devtest's human references (en->ru 0.73-1.53, en->kk 0.70-1.46,
 # en->zh 0.20-0.69, ru/kk->en 0.65-1.42, zh->en 1.45-4.88, ru->kk 0.63-1.45), widened.
@@ -249,7 +252,7 @@ def _untranslated(source: str, output: str, source_lang: str, target_lang: str) 
     parts = [p for w in _words(source) for p in {w, *re.split(r"['’-]", w)}]
     source_words = {w.casefold() for w in parts if len(w) >= 4 and w.casefold() not in names}
     # an English word left with another ending ("tour" as "tours") is left all the same
-    stems = {_EN_STEM.stemWord(w) for w in source_words} if source_lang == "en" else set()
+    stems = {_en_stem(w) for w in source_words} if source_lang == "en" else set()
     # a word capitalised in both, a name at the source's sentence start ("Ring also ..."), is
     # one too
     capitalised = {w.casefold() for w in _words(source) if w[:1].isupper()}
@@ -267,11 +270,17 @@ def _untranslated(source: str, output: str, source_lang: str, target_lang: str) 
     return Check("untranslated", False, "left as in the source: " + ", ".join(left[:5]))
 
 
+def _en_stem(word: str) -> str:
+    """The English snowball stem of ``word``, with this thread's stemmer."""
+    stemmer = getattr(_STEMMERS, "english", None)
+    if stemmer is None:
+        stemmer = _STEMMERS.english = snowballstemmer.stemmer("english")
+    return str(stemmer.stemWord(word))
+
+
 def _stem_in(word: str, stems: set[str]) -> bool:
     return (
-        bool(stems)
-        and bool(_SCRIPTS["latin"].match(word))
-        and (_EN_STEM.stemWord(word.casefold()) in stems)
+        bool(stems) and bool(_SCRIPTS["latin"].match(word)) and (_en_stem(word.casefold()) in stems)
     )
 
 

@@ -191,3 +191,25 @@ def _assert_fails(
     quality = checker.check(source, output, source_lang="en", target_lang=target)
     assert not quality.ok
     assert failed in {c.name for c in quality.failed}, quality.checks
+
+
+def test_checks_give_the_same_answer_from_many_threads(checker: QualityChecker) -> None:
+    """The untranslated check stems English words; eight threads checking at once (as eight
+    /translate clients do) must each get the answer one thread gets."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    source = "The delegations discussed shipping, tourism and the growing exchanges of students."
+    outputs = [
+        "Делегации обсудили shipping, туризм и растущие обмены студентами.",
+        "Делегации обсудили перевозки, tourism и растущие exchanges студентов.",
+        "Делегации обсудили перевозки, туризм и растущие обмены студентами.",
+    ] * 300
+    expected = [checker.check(source, o, source_lang="en", target_lang="ru") for o in outputs]
+    with ThreadPoolExecutor(8) as pool:
+        got = list(
+            pool.map(
+                lambda o: checker.check(source, o, source_lang="en", target_lang="ru"), outputs
+            )
+        )
+    assert got == expected
+    assert [q.ok for q in expected[:3]] == [False, False, True]
