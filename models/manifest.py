@@ -52,6 +52,9 @@ class ModelSpec:
     # Target languages whose LLM translation prompt starts with hand-written example pairs
     # (prompts/translate_pairs.tsv) as user/assistant turns; only where it measured better.
     translate_fewshot: tuple[str, ...] = ()
+    # Target languages whose LLM translation may only write that language's script (and the
+    # source's names): models/llm/scripts.py; only where it measured better.
+    translate_scripts: tuple[str, ...] = ()
 
     @property
     def revision(self) -> str | None:
@@ -151,19 +154,21 @@ def _spec(row: dict[str, Any], base_dir: Path | None) -> ModelSpec:
         pack_sentences=_flag(row, "pack_sentences", default=True),
         backend=backend,
         target_notes={str(k): str(v) for k, v in dict(row.get("target_notes", {})).items()},
-        translate_fewshot=_fewshot(row, languages),
+        translate_fewshot=_target_list(row, "translate_fewshot", languages),
+        translate_scripts=_target_list(row, "translate_scripts", languages),
     )
 
 
-def _fewshot(row: dict[str, Any], languages: tuple[str, ...]) -> tuple[str, ...]:
-    value = row.get("translate_fewshot", [])
+def _target_list(row: dict[str, Any], name: str, languages: tuple[str, ...]) -> tuple[str, ...]:
+    """A translation model's option that lists target languages (``translate_fewshot``)."""
+    value = row.get(name, [])
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ValueError(f"model {row['id']!r}: translate_fewshot must be a list of language codes")
+        raise ValueError(f"model {row['id']!r}: {name} must be a list of language codes")
     if value and row["task"] != "translation":
-        raise ValueError(f"model {row['id']!r}: translate_fewshot is for translation models")
+        raise ValueError(f"model {row['id']!r}: {name} is for translation models")
     unknown = [lang for lang in value if lang not in languages]
     if unknown:
-        raise ValueError(f"model {row['id']!r}: translate_fewshot names {unknown}, not served")
+        raise ValueError(f"model {row['id']!r}: {name} names {unknown}, not served")
     return tuple(value)
 
 

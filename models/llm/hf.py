@@ -18,14 +18,14 @@ from dataclasses import replace
 from typing import Any
 
 import torch
-from transformers import AutoModelForCausalLM, PreTrainedTokenizerBase
+from transformers import AutoModelForCausalLM, LogitsProcessor, PreTrainedTokenizerBase
 
 from models.batching import MicroBatcher
 from models.config import BatchConfig
 from models.llm.base import LLM
 from models.llm.grammar import Grammars
 from models.llm.tokenizer import load_tokenizer
-from models.llm.types import Generation, GenerationRequest
+from models.llm.types import Generation, GenerationRequest, ScriptConstraint
 
 log = logging.getLogger(__name__)
 SCORING_ROWS_FACTOR = 4
@@ -137,10 +137,12 @@ class TorchLLM(LLM):
         return str(self.model.dtype).removeprefix("torch.")
 
     def _run(self, requests: Sequence[GenerationRequest]) -> list[Generation]:
-        # Rows that share schema, prefix and n-gram ban can share one generate() call.
-        groups: dict[tuple[str | None, int, str | None], list[int]] = {}
+        # Rows that share schema, prefix, n-gram ban and script constraint can share one
+        # generate() call.
+        groups: dict[tuple[str | None, int, str | None, ScriptConstraint | None], list[int]] = {}
         for i, r in enumerate(requests):
-            groups.setdefault((r.schema_json, r.no_repeat_ngram_size, r.prefix), []).append(i)
+            key = (r.schema_json, r.no_repeat_ngram_size, r.prefix, r.script)
+            groups.setdefault(key, []).append(i)
         out: list[Generation | None] = [None] * len(requests)
         for key, members in groups.items():
             prefix = key[2]
@@ -154,10 +156,15 @@ class TorchLLM(LLM):
         return [g for g in out if g is not None]
 
     def _run_generate(self, key: Any, payloads: list[Any]) -> list[Any]:
-        schema_json, no_repeat, prefix = key
+        schema_json, no_repeat, prefix, script = key
         started = time.perf_counter()
         outputs = self._generate_batch(
-            [p for p, _ in payloads], [n for _, n in payloads], schema_json, no_repeat, prefix
+            [p for p, _ in payloads],
+            [n for _, n in payloads],
+            schema_json,
+            no_repeat,
+            prefix,
+            script,
         )
         self.stats.decode_s += time.perf_counter() - started
         self.stats.record_batch(len(payloads))
@@ -170,6 +177,7 @@ class TorchLLM(LLM):
         schema_json: str | None,
         no_repeat_ngram_size: int,
         prefix: str | None = None,
+        script: ScriptConstraint | None = None,
     ) -> list[Generation]:
         """One ``generate()`` for rows with their own budgets (cut to each row's budget).
 
@@ -192,6 +200,10 @@ class TorchLLM(LLM):
             grammar = self.grammars.compiled(schema_json)
             # One processor per generate() call: it keeps per-row matcher state.
             kwargs["logits_processor"] = [LogitsProcessor([grammar] * len(prompts))]
+        if script is not None:
+            width = int(self.model.get_output_embeddings().out_features)
+            ban = torch.from_numpy(self.script_ban(script, width)).to(self.device)
+            kwargs.setdefault("logits_processor", []).append(_BanTokens(ban))
         with torch.inference_mode():
             if prefix:
                 ids, mask, kwargs["cache"] = self._with_prefix(prefix, prompts)
@@ -309,6 +321,23 @@ class TorchLLM(LLM):
                     self._prefixes.pop(next(iter(self._prefixes)))
                 self._prefixes[prefix] = (cache, ids)
             return self._prefixes[prefix]
+
+
+class _BanTokens(LogitsProcessor):
+    """Sets the logits of banned tokens (a boolean mask over the vocabulary) to ``-inf``."""
+
+    def __init__(self, banned: torch.Tensor) -> None:
+        self.banned = banned
+
+    def __call__(  # the LogitsProcessor signature
+        self,
+        input_ids: torch.LongTensor,  # noqa: ARG002
+        scores: torch.FloatTensor,
+    ) -> torch.FloatTensor:
+        masked: torch.FloatTensor = scores.masked_fill(  # type: ignore[assignment]
+            self.banned[: scores.shape[-1]], float("-inf")
+        )
+        return masked
 
 
 def _trim_heap() -> None:

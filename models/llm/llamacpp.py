@@ -9,7 +9,8 @@ prompt prefix (instructions, few-shot examples) is decoded once into a sequence 
 shared into each row with ``llama_memory_seq_cp``: the unified KV cache stores it once.
 
 Greedy picks happen here, on the row's logits: xgrammar masks them for a JSON schema (the
-same compiled grammar as the torch backend), and an n-gram ban mirrors ``no_repeat_ngram_size``.
+same compiled grammar as the torch backend), an n-gram ban mirrors ``no_repeat_ngram_size``,
+and a script constraint bans the tokens of other scripts (``models/llm/scripts.py``).
 Prompts are tokenised with the Hugging Face tokenizer read from the same GGUF, so a prompt is
 the same token sequence on both backends. The llama.cpp calls themselves (model, context,
 batch, KV sequences) are in ``llamacpp_context.py``; this module is the scheduler.
@@ -69,6 +70,7 @@ class _Row:
     generated: list[int] = field(default_factory=list)
     matcher: Any = None
     ban: NgramBan | None = None
+    script_ban: np.ndarray | None = None
 
     @property
     def cells(self) -> int:
@@ -172,6 +174,8 @@ class LlamaCppLLM(LLM):
             )
             if r.schema_json is not None:
                 row.matcher = self.grammars.matcher(r.schema_json)
+            if r.script is not None:
+                row.script_ban = self.script_ban(r.script, self.n_vocab)
             rows.append(row)
         self._submit(rows)
         return [row.future.result() for row in rows]
@@ -360,6 +364,8 @@ class LlamaCppLLM(LLM):
             banned = row.ban.banned()
             if banned:
                 logits[list(banned)] = -np.inf
+        if row.script_ban is not None:
+            logits[row.script_ban] = -np.inf
         token = int(np.argmax(logits))
         if self._llama.is_end(token):
             self._finish(row, complete=True)

@@ -8,6 +8,15 @@ Message = dict[str, str]
 
 
 @dataclass(frozen=True)
+class ScriptConstraint:
+    """Only letters of ``script`` (unicodedata's first word of a letter's name: ``CYRILLIC``,
+    ``CJK``, ``LATIN``) may be generated, plus every token of ``keep``'s words."""
+
+    script: str
+    keep: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class GenerationRequest:
     """One prompt to complete greedily.
 
@@ -21,6 +30,7 @@ class GenerationRequest:
     schema_json: str | None = None
     prefix: str | None = None
     no_repeat_ngram_size: int = 0
+    script: ScriptConstraint | None = None
 
     def without_prefix(self) -> GenerationRequest:
         """The same request with no cached prefix."""

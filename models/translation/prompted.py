@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import prompts
-from models.languages import language_name
+from models.languages import language_name, parse_lang
 from models.llm import LLM, GenerationRequest
-from models.llm.types import Message
+from models.llm.scripts import constraint_for
+from models.llm.types import Message, ScriptConstraint
 from models.manifest import ModelSpec
+from models.text.fidelity import names_in
 from models.translation.glossary import Terms
 from models.translation.markers import MARKER
 from models.translation.types import Translation
@@ -78,10 +80,29 @@ class LLMTranslator:
             # models fall into loops ("жана жана жана ...") in languages they know poorly;
             # forbidding repeated 4-grams stops the loop without touching normal text.
             budget = min(3 * self.count_tokens(text), 3 * self.spec.segment_tokens) + 16
+            script = self.script(text, source_lang, target_lang, terms[n] if terms else ())
             requests.append(
-                GenerationRequest(chat, budget, None, self.llm.chat_prefix(head), NO_REPEAT_NGRAM)
+                GenerationRequest(
+                    chat, budget, None, self.llm.chat_prefix(head), NO_REPEAT_NGRAM, script
+                )
             )
         return requests
+
+    def script(
+        self, text: str, source_lang: str, target_lang: str, terms: Terms = ()
+    ) -> ScriptConstraint | None:
+        """The script constraint of a row when the manifest turns it on for ``target_lang``:
+        the target's letters only, but the source's names (``models/text/fidelity.py``), the
+        glossary's target terms and the inline markers keep their tokens."""
+        source = parse_lang(source_lang)
+        if target_lang not in self.spec.translate_scripts or source is None:
+            return None
+        keep = [
+            *names_in(text, source),
+            *(target for _, target in terms),
+            *(m.group() for m in MARKER.finditer(text)),
+        ]
+        return constraint_for(target_lang, keep)
 
     def shots(self, source_lang: str, target_lang: str) -> list[Message]:
         """The example turns for a pair: a user/assistant turn per hand-written sentence pair

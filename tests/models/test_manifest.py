@@ -61,6 +61,8 @@ _TRANSLATION_ROW = (
 def test_translate_fewshot_parses_as_target_languages() -> None:
     manifest = parse_manifest(_TRANSLATION_ROW + 'translate_fewshot = ["ru"]\n', origin="t")
     assert manifest.by_task("translation")[0].translate_fewshot == ("ru",)
+    scripts = parse_manifest(_TRANSLATION_ROW + 'translate_scripts = ["ru"]\n', origin="t")
+    assert scripts.by_task("translation")[0].translate_scripts == ("ru",)
     assert (
         parse_manifest(_TRANSLATION_ROW, origin="t").by_task("translation")[0].translate_fewshot
         == ()
@@ -72,6 +74,8 @@ def test_translate_fewshot_parses_as_target_languages() -> None:
     [
         (_TRANSLATION_ROW + "translate_fewshot = true\n", "must be a list of language codes"),
         (_TRANSLATION_ROW + 'translate_fewshot = ["zh"]\n', "names \\['zh'\\], not served"),
+        (_TRANSLATION_ROW + "translate_scripts = true\n", "translate_scripts must be a list"),
+        (_TRANSLATION_ROW + 'translate_scripts = ["zh"]\n', "names \\['zh'\\], not served"),
         (
             _TRANSLATION_ROW.replace(
                 'licence="l"\nsource={kind="local"',

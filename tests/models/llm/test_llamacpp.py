@@ -21,6 +21,7 @@ from tiny_models import write_qwen2_gguf
 from models.errors import GenerationFailed
 from models.llm import GenerationRequest, TorchLLM
 from models.llm.llamacpp_context import LlamaCppOptions
+from models.llm.scripts import constraint_for, letter_scripts
 
 llamacpp = pytest.importorskip("models.llm.llamacpp", reason="llama-cpp-python is not installed")
 
@@ -165,3 +166,22 @@ def test_a_prompt_larger_than_the_context_is_refused(fast: Any) -> None:
 def test_no_gguf_file_is_refused(tiny_root: Path) -> None:
     with pytest.raises(ValueError, match="GGUF"):
         llamacpp.LlamaCppLLM.load(str(tiny_root / "qwen2"), gguf_file=None)
+
+
+def test_script_constrained_generation_matches_the_reference(
+    fast: Any, reference: TorchLLM
+) -> None:
+    """Kept from repeating a token, the random tiny model writes Latin, Cyrillic and Han
+    letters; held to Cyrillic, it writes no other letter (Han spelled out in bytes included),
+    and both backends pick the same tokens."""
+    prompts = [fast.chat([{"role": "user", "content": s}]) for s in SENTENCES]
+    plain = fast.generate(prompts, max_new_tokens=24, no_repeat_ngram_size=1)
+    assert any({"LATIN", "CJK"} & letter_scripts(g.text) for g in plain)
+    requests = [
+        GenerationRequest(p, 24, no_repeat_ngram_size=1, script=constraint_for("ru"))
+        for p in prompts
+    ]
+    got = fast.run(requests)
+    assert got == reference.run(requests)
+    for generation in got:
+        assert letter_scripts(generation.text) == {"CYRILLIC"}

@@ -88,6 +88,33 @@ def test_fewshot_pairs_are_example_turns_of_the_cached_prefix(tiny_qwen: TorchLL
     assert not any(row["en"] in kazakh.prompt for row in rows)
 
 
+def test_script_constraint_keeps_the_sources_names_terms_and_markers(
+    tiny_qwen: TorchLLM,
+) -> None:
+    spec = replace(translation_spec("llm"), translate_scripts=("ru", "zh"))
+    translator = LLMTranslator(spec, tiny_qwen)
+    text = "Foreign Minister Nurtleu met <g1>Wang Yi</g1> in Astana on Monday."
+    items = [(text, "en", "ru"), (text, "en", "zh"), (text, "en", "kk")]
+    russian, chinese, kazakh = translator.requests(items, terms=[[("Monday", "Mon")]] * 3)
+    assert russian.script is not None and chinese.script is not None
+    assert (russian.script.script, chinese.script.script) == ("CYRILLIC", "CJK")
+    assert set(russian.script.keep) == {
+        "Minister",
+        "Nurtleu",
+        "Wang",
+        "Yi",
+        "Astana",
+        "Monday",
+        "Mon",
+        "<g1>",
+        "</g1>",
+    }
+    assert kazakh.script is None  # not turned on for kk
+    # Off unless the manifest turns it on.
+    (plain,) = LLMTranslator(translation_spec("llm"), tiny_qwen).requests([(text, "en", "ru")])
+    assert plain.script is None
+
+
 def test_fewshot_is_off_unless_the_manifest_turns_it_on(tiny_qwen: TorchLLM) -> None:
     translator = LLMTranslator(translation_spec("llm"), tiny_qwen)
     (request,) = translator.requests([("Trade grew.", "en", "ru")])
