@@ -236,21 +236,40 @@ def bench_backends(args: argparse.Namespace) -> list[dict[str, Any]]:
     return out
 
 
-def _seed_quality(responses: list[dict[str, Any]]) -> tuple[bool, bool]:
+def _seed_quality(responses: list[dict[str, Any]]) -> tuple[bool, bool, int]:
     """Whether every seed summary lists the visa request (Kazakh side -> China) and the
-    $27 billion figure."""
+    $27 billion figure, and the most request points any summary has besides that one (the
+    seed has no other request, so each is a false one)."""
     visa = figure = bool(responses)
+    others = 0
     for body in responses:
         points = body.get("key_points", [])
-        visa &= any(
-            p["type"] == "request"
+        found = [
+            p
+            for p in points
+            if p["type"] == "request"
             and "visa" in p["text"].lower()
             and (p.get("actor") or "").lower().endswith("kazakh side")
             and (p.get("target") or "") == "China"
-            for p in points
-        )
+        ]
+        visa &= bool(found)
+        requests = sum(p["type"] == "request" for p in points)
+        others = max(others, requests - min(1, len(found)))
         figure &= any(f["text"] == "$27 billion" for f in body.get("figures", []))
-    return visa, figure
+    return visa, figure, others
+
+
+def _batching_ceiling(backends: list[dict[str, Any]]) -> str:
+    """Why 8 LLM clients cannot reach 3x: the 0.5B backend's own 8-row decode gain."""
+    for b in backends:
+        if b.get("backend") == "llamacpp" and b.get("profile") == "offline" and "error" not in b:
+            gain = b["decode_tok_s_8"] / b["decode_tok_s_1"] if b["decode_tok_s_1"] else 0.0
+            return (
+                f"; the ceiling on this machine: llama.cpp decodes 8 rows at {gain:.2f}x the "
+                "tokens/s of 1 row, and prefill, most of a short translation, is compute-bound "
+                f"({b['prefill_tok_s']} tok/s whatever the batch)"
+            )
+    return ""
 
 
 def llm_targets(
@@ -284,7 +303,8 @@ def llm_targets(
         ratio = eight.units_per_s / one.units_per_s
         target(
             "LLM /translate: 8 clients >= 3x the sentences/s of 1 client",
-            f"{ratio:.2f}x ({eight.units_per_s:.3f} vs {one.units_per_s:.3f})",
+            f"{ratio:.2f}x ({eight.units_per_s:.3f} vs {one.units_per_s:.3f})"
+            + ("" if ratio >= 3 else _batching_ceiling(backends)),
             ratio >= 3,
         )
     else:
@@ -300,12 +320,12 @@ def llm_targets(
                 f"peak {peak:.0f} MB",
                 peak <= budget,
             )
-        visa, figure = _seed_quality(m.responses)
+        visa, figure, others = _seed_quality(m.responses)
         target(
             f"{m.system.name} {m.system.model}: seed lists the visa request (Kazakh side -> "
-            "China) and the $27 billion figure",
-            f"visa {visa}, figure {figure}",
-            visa and figure,
+            "China), no other request, and the $27 billion figure",
+            f"visa {visa}, other requests {others}, figure {figure}",
+            visa and figure and not others,
         )
     for b in backends:
         if "error" in b:
