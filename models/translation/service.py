@@ -151,7 +151,7 @@ class TranslationService:
                 translator = self.route(det.lang, run.target)
                 # Latin Kazakh goes to the model as the Cyrillic it was trained on.
                 document = plan(
-                    _as_read(text, det),
+                    run.read[i],
                     det.lang,
                     count_tokens=translator.count_tokens,
                     max_tokens=translator.spec.segment_tokens,
@@ -302,9 +302,12 @@ class _Run:
     warnings: list[str] = field(default_factory=list)
     advisories: list[str] = field(default_factory=list)
     glossary_misses: list[GlossaryMiss] = field(default_factory=list)
+    # Each text as the models and checks read it (Latin Kazakh in Cyrillic), made once.
+    read: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.translations = [""] * len(self.texts)
+        self.read = [_as_read(t, d) for t, d in zip(self.texts, self.detections, strict=True)]
 
     def finish(self) -> None:
         """Reassemble each text from its translated segments; note the cut ones."""
@@ -325,8 +328,8 @@ class _Run:
     def check(self, checker: QualityChecker, target_notes: list[str]) -> None:
         """Run the quality checks on every translation; a failure becomes a warning."""
         self.quality = [
-            checker.check(_as_read(text, det), out, source_lang=det.lang, target_lang=self.target)
-            for text, out, det in zip(self.texts, self.translations, self.detections, strict=True)
+            checker.check(read, out, source_lang=det.lang, target_lang=self.target)
+            for read, out, det in zip(self.read, self.translations, self.detections, strict=True)
         ]
         for i, quality in enumerate(self.quality):
             if not quality.ok:
