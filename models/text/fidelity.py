@@ -33,7 +33,7 @@ import unicodedata
 
 from models.languages import LangCode
 from models.text.facts import numbers_supported
-from models.text.lexicon import LO, UP
+from models.text.lexicon import KK_VERB_NEGATION, LO, UP
 
 _WORD = re.compile(rf"[{UP}{LO}][{UP}{LO}'’-]*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?。！？]\s+|\n)\W*$")
@@ -48,8 +48,7 @@ _NEGATORS: dict[str, re.Pattern[str]] = {
     ),
     "kk": re.compile(
         r"(?i)(?<![\w-])(?:емес|жоқ|ешқашан|ешкім|ешқандай|ешбір|ештеңе)(?![\w-])"
-        r"|\w{2,}(?:ма|ме|ба|бе|па|пе)(?:йды|йді|ды|ді|ған|ген|йтын|йтін|ймыз|йміз|ңыз|сын|сін)"
-        r"(?![\w-])"
+        rf"|\w{{2,}}{KK_VERB_NEGATION}(?![\w-])"
     ),
     # The negators, unless they start one of the common words in which they do not negate.
     "zh": re.compile(

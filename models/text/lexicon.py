@@ -23,6 +23,11 @@ LO = "a-z\u00df-\u00f6\u00f8-\u00ff\u03b1-\u03c9\u0430-\u045f\u0493\u049b\u04a3\
 HAN = "\u3400-\u4dbf\u4e00-\u9fff"
 S = "[ \t\u00a0\u2009\u202f]"  # horizontal space only: figures do not cross lines
 
+# Kazakh verbal negation: the suffix -ма/-ме/-ба/-бе/-па/-пе before a tense, person or mood
+# ending (бармады "did not go", сұрамаймыз "we do not ask", жасамаңыз "do not do"). Shared by
+# the request cue (models/summary/cues/lexicon.py) and the rewrite check (models/text/fidelity.py).
+KK_VERB_NEGATION = r"(?:ма|ме|ба|бе|па|пе)(?:йды|йді|ды|ді|ған|ген|йтын|йтін|ймыз|йміз|ңыз|сын|сін)"
+
 CYR_RE = re.compile("[\u0400-\u052f]")
 LAT_RE = re.compile("[A-Za-z]")
 

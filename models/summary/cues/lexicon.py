@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 from models.summary.cues import NO_CUE, Cue
+from models.text.lexicon import KK_VERB_NEGATION
 
 # Kazakh stems; a strong trigger names the act of asking.
 _KK_STRONG = (
@@ -23,8 +24,8 @@ _KK_AGREE = (
     "келісті", "келіскен", "келісілді", "келісімге қол", "келісім жасас",
     "меморандумға қол", "шартқа қол", "уағдалас", "келісімге кел",
 )  # fmt: skip
-# "-ма/-ме/-ба/-бе/-па/-пе" before a past or present ending: a negated verb.
-_KK_NEGATED = re.compile(r"(?:ма|ме|ба|бе|па|пе)(?:ды|ді|ған|ген|йды|йді|йтын|йтін)\b")
+# "-ма/-ме/-ба/-бе/-па/-пе" before a tense ending, right after a trigger stem: a negated verb.
+_KK_NEGATED = re.compile(KK_VERB_NEGATION + r"\b")
 _KK_QUESTION = re.compile(r"\b(?:қалай|неге|неліктен|қашан|қайда|кім|не)\b")
 
 _ZH_STRONG = ("要求", "呼吁", "敦促", "促请", "吁请", "请求", "恳请", "邀请", "责成", "敦请")
