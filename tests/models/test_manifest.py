@@ -123,3 +123,12 @@ def test_unknown_profile_and_missing_file(tmp_path: Path) -> None:
         load_profile("huge")
     with pytest.raises(ManifestError, match="Cannot read"):
         load_manifest_file(tmp_path / "missing.toml")
+
+
+@pytest.mark.parametrize("name", ["offline", "offline-1.5b"])
+def test_offline_translation_warns_about_kazakh(name: str) -> None:
+    """Issue 10: on the offline profiles a Kazakh translation says plainly that the model
+    rarely writes Kazakh (the note becomes a warning on every translation into kk)."""
+    (spec,) = load_profile(name).by_task("translation")
+    assert set(spec.target_notes) == {"kk"} and "Kazakh" in spec.target_notes["kk"]
+    assert spec.translate_scripts == ("ru", "kk", "zh")
