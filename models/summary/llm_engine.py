@@ -1,9 +1,11 @@
 """The LLM engine: what a small model does reliably, every output grounded.
 
-1. Type every sentence (``PointTyper.probabilities``: label probabilities from one forward
-   pass each, so concurrent requests share the scoring batches).
-2. Select key points with bonuses for requests, agreements and amounts; the best of each is
-   required.
+1. Select key points with bonuses for requests, agreements and amounts (the best of each
+   is required); the speech-act model decides requests and agreements.
+2. Type the selected sentences it left open (``PointTyper.probabilities``: statement, event
+   or figure, label probabilities from one forward pass each, so concurrent requests share
+   the scoring batches). Without a speech-act model every sentence is typed first, because
+   the LLM's request scores then drive the selection.
 3. For the selected sentences only, schema-constrained ``{actor, target, point}`` JSON; the
    point must ground (``Grounder``) and the parties must be named in the article
    (``check_party``), else the source sentence is used and a warning says why.
@@ -92,9 +94,17 @@ class LLMEngine:
         timings: dict[str, float] = {}
         clock = time.perf_counter()
         chunks = self._chunks(article)
-        probs = self._type(article)
+        if article.acts:
+            # The speech-act model decides requests and agreements, and they and the amounts
+            # are all the selection reads, so the sentences are picked first and the LLM
+            # types only the picked ones it has to (statement, event or figure).
+            _, picked = self._pick(article, self._decided(article), max_key_points)
+            probs = self._type(article, rows=[i for i in picked if _undecided(article, i)])
+            types, _ = self._pick(article, probs, max_key_points)
+        else:
+            probs = self._type(article)
+            types, picked = self._pick(article, probs, max_key_points)
         timings["llm_types"] = ms_since(clock)
-        types, picked = self._pick(article, probs, max_key_points)
 
         # The key points and the headline go to the LLM in one call: a backend that batches
         # across requests decodes them in the same steps.
@@ -123,22 +133,39 @@ class LLMEngine:
         requests = [*self._keypoint_requests(article, list(article.eligible)), head_request]
         self.llm.run([replace(r, max_new_tokens=WARM_UP_TOKENS) for r in requests])
 
-    def _type(self, article: Article) -> np.ndarray:
-        """Type probabilities of every sentence; only those that can be key points are scored.
+    def _type(self, article: Article, rows: list[int] | None = None) -> np.ndarray:
+        """Type probabilities of every sentence; only those that can be key points (or the
+        ``rows`` given) are scored, the others keep the speech-act model's decision (see
+        ``_decided``).
 
         Each sentence is scored on its own, so one call covers every chunk: one round trip
         keeps concurrent requests in step (they share each batch). A sentence too short to be
         a key point is never picked, so it gets a plain statement row without an LLM pass.
         """
-        eligible = list(article.eligible)
-        probs = np.zeros((len(article.sentences), len(POINT_TYPES)))
-        probs[:, POINT_TYPES.index("statement")] = 1.0
-        decided = [article.acts[i] for i in eligible] if article.acts else None
-        probs[eligible] = self.typer.probabilities(
-            [article.sentences[i].span.text for i in eligible],
-            vectors=article.vectors[eligible],
+        scored = list(article.eligible) if rows is None else rows
+        probs = self._decided(article)
+        if not scored:
+            return probs
+        decided = [article.acts[i] for i in scored] if article.acts else None
+        probs[scored] = self.typer.probabilities(
+            [article.sentences[i].span.text for i in scored],
+            vectors=article.vectors[scored],
             acts=[a for a in decided if a is not None] if decided else None,
         )
+        return probs
+
+    def _decided(self, article: Article) -> np.ndarray:
+        """Type rows without the LLM: the speech-act model's request or agreement (its
+        probability alone, as ``PointTyper`` writes it), else a plain statement."""
+        probs = np.zeros((len(article.sentences), len(POINT_TYPES)))
+        probs[:, POINT_TYPES.index("statement")] = 1.0
+        for i, act in enumerate(article.acts or ()):
+            if act is not None and act.request:
+                probs[i] = 0.0
+                probs[i, 0] = act.p_request
+            elif act is not None and act.agreement:
+                probs[i] = 0.0
+                probs[i, POINT_TYPES.index("agreement")] = act.p_agreement
         return probs
 
     def _chunks(self, article: Article) -> int:
@@ -336,6 +363,13 @@ class LLMEngine:
                 ),
             )
         return _Headline(headline, lead.summary, ())
+
+
+def _undecided(article: Article, index: int) -> bool:
+    """Whether the speech-act model left sentence ``index`` to the LLM (neither a request nor
+    an agreement)."""
+    act = article.acts[index] if article.acts else None
+    return act is None or not (act.request or act.agreement)
 
 
 def keypoint_schema() -> dict[str, Any]:
