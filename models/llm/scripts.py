@@ -56,12 +56,21 @@ def letter_scripts(text: str) -> set[str]:
 
 
 class ScriptMasks:
-    """Per-script token bans over one tokenizer's vocabulary, built on first use."""
+    """Per-script token bans over one tokenizer's vocabulary, built on first use.
+
+    Each token's scripts are kept as bits of one integer (a bit per script name seen), 1.2 MB
+    for Qwen's 151,936 tokens; a frozenset per token held about 30 MB more in the server.
+    """
 
     def __init__(self, tokenizer: PreTrainedTokenizerBase, vocab_size: int) -> None:
         self._tokenizer = tokenizer
         self.vocab_size = vocab_size
-        self._scripts: list[frozenset[str]] | None = None
+        self._codes: np.ndarray | None = None
+        # The target languages' scripts get their own bits first; past 64 scripts the rest
+        # share the last bit, which no target allows.
+        self._bits: dict[str, int] = {
+            script: 1 << n for n, script in enumerate(dict.fromkeys(LANGUAGE_SCRIPTS.values()))
+        }
         self._bans: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
@@ -70,11 +79,9 @@ class ScriptMasks:
         with self._lock:
             base = self._bans.get(constraint.script)
             if base is None:
-                scripts = self._token_scripts()
-                base = np.zeros(self.vocab_size, dtype=bool)
-                for token, found in enumerate(scripts):
-                    if found and not found <= {constraint.script}:
-                        base[token] = True
+                codes = self._token_codes()
+                allowed = np.uint64(self._bits.get(constraint.script, 0))
+                base = (codes & ~allowed) != 0
                 self._bans[constraint.script] = base
         if not constraint.keep:
             return base
@@ -85,16 +92,20 @@ class ScriptMasks:
                 mask[[i for i in ids if i < self.vocab_size]] = False
         return mask
 
-    def _token_scripts(self) -> list[frozenset[str]]:
-        if self._scripts is None:
+    def _token_codes(self) -> np.ndarray:
+        if self._codes is None:
             special = set(self._tokenizer.all_special_ids)
             special.update(getattr(self._tokenizer, "added_tokens_decoder", {}))
             reader = _piece_reader(self._tokenizer)
-            self._scripts = [
-                frozenset() if token in special else reader(token)
-                for token in range(self.vocab_size)
-            ]
-        return self._scripts
+            codes = np.zeros(self.vocab_size, dtype=np.uint64)
+            for token in range(self.vocab_size):
+                if token in special:
+                    continue
+                for script in reader(token):
+                    bit = self._bits.setdefault(script, 1 << min(len(self._bits), 63))
+                    codes[token] |= np.uint64(bit)
+            self._codes = codes
+        return self._codes
 
 
 def _piece_reader(tokenizer: PreTrainedTokenizerBase) -> Callable[[int], frozenset[str]]:
