@@ -100,7 +100,7 @@ class LLMEngine:
             # types only the picked ones it has to (statement, event or figure).
             _, picked = self._pick(article, self._decided(article), max_key_points)
             probs = self._type(article, rows=[i for i in picked if _undecided(article, i)])
-            types, _ = self._pick(article, probs, max_key_points)
+            types = self._types(article, probs)
         else:
             probs = self._type(article)
             types, picked = self._pick(article, probs, max_key_points)
@@ -183,11 +183,10 @@ class LLMEngine:
         self, article: Article, probs: np.ndarray, max_key_points: int
     ) -> tuple[list[PointType], list[int]]:
         """Each sentence's type, and the key point sentences (article order)."""
-        types: list[PointType] = []
+        types = self._types(article, probs)
         priority = article.point_scores.copy()
         for s in article.sentences:
-            label = figure_override(llm_type(probs[s.index]), s.span, article.figures)
-            types.append(label)
+            label = types[s.index]
             p = float(probs[s.index].max())
             if label == "request":
                 priority[s.index] += self.options.request_bonus * p
@@ -209,6 +208,14 @@ class LLMEngine:
             required=required,
         )
         return types, picked
+
+    @staticmethod
+    def _types(article: Article, probs: np.ndarray) -> list[PointType]:
+        """Each sentence's type from its probability row (a stated amount makes a figure)."""
+        return [
+            figure_override(llm_type(probs[s.index]), s.span, article.figures)
+            for s in article.sentences
+        ]
 
     def _keypoint_requests(self, article: Article, picked: list[int]) -> list[GenerationRequest]:
         """One constrained ``{actor, target, point}`` request per picked sentence."""
