@@ -10,15 +10,18 @@ should act is not a party (a forecast: "analysts expect growth to slow").
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from models.summary.cues import NO_CUE, Cue
+from models.summary.cues.english_phrases import phrase
 from models.summary.cues.english_words import (
     ADDRESSEE_PREPS,
     AGREEMENT_NOUNS,
     AGREEMENT_VERBS,
+    ASSERTING,
     DESIRE,
+    MESSAGE_REQUIRED,
     PARTY_ENTITIES,
     PARTY_WORDS,
     QUESTION_WORDS,
@@ -28,8 +31,7 @@ from models.summary.cues.english_words import (
     VOICING,
 )
 
-_DETERMINERS = frozenset({"det", "predet"})
-_NOUN_PARTS = frozenset({"compound", "amod", "nmod", "poss", "nummod", "flat", "quantmod"})
+_NOMINAL = frozenset({"NOUN", "PROPN", "PRON"})
 
 
 class EnglishCues:
@@ -82,16 +84,9 @@ def _request(token: Any, lemma: str) -> Cue | None:
 
 def _verb_request(verb: Any, lemma: str) -> Cue | None:
     children = list(verb.children)
-    if lemma == "ask" and (
-        any(c.dep_ == "prep" and c.lower_ == "about" for c in children)
-        or any(_starts_question(c) for c in children if c.dep_ == "ccomp")
-    ):
+    if not _has_message(verb, lemma, children):
         return None
-    if lemma == "call" and not any(
-        c.dep_ in ("prep", "prt") and c.lower_ in ("on", "upon", "for") for c in children
-    ):
-        return None  # "called him a liar", "called the meeting"
-    actor = _subject(verb)
+    actor = _asker(verb)
     target = _addressee(verb, lemma)
     complement = next((c for c in children if c.dep_ in ("ccomp", "xcomp")), None)
     if lemma in SOFT and lemma not in ("propose", "suggest", "recommend", "seek", "lobby"):
@@ -104,17 +99,77 @@ def _verb_request(verb: Any, lemma: str) -> Cue | None:
             target = _subject(complement)
         if target is None or not _is_party(target):
             return None
-    if verb.dep_ == "xcomp" and actor is None:
-        actor = _subject(verb.head)
     passive_target = next((c for c in children if c.dep_ == "nsubjpass"), None)
     if passive_target is not None:  # "X was asked to leave"
         target, actor = passive_target, _agent(verb)
     strength = 1.0 if lemma in STRONG else 0.5
-    return Cue(strength, False, _phrase(actor), _phrase(target), verb.text)
+    return Cue(strength, False, phrase(actor), phrase(target), verb.text)
+
+
+def _has_message(verb: Any, lemma: str, children: list[Any]) -> bool:
+    """Whether the verb says what the other party should do (FrameNet's Message): a
+    to-clause, a that-clause in the mandative mood, or the thing asked for. Without one,
+    "asked" reports a question, "insisted" an assertion, "pleaded guilty" a plea, and
+    "police were called" a summons."""
+    preps = {c.lower_: c for c in children if c.dep_ in ("prep", "prt")}
+    clause = next((c for c in children if c.dep_ in ("ccomp", "xcomp") or _to_clause(c)), None)
+    if clause is not None and clause.dep_ == "ccomp" and not _mandative_request(clause):
+        clause = None  # "asked how ...", "insisted he had been sleepwalking"
+    if lemma == "call":
+        on = [p for w, p in preps.items() if w in ("on", "upon") and _named_object(p)]
+        if any(c.dep_ == "nsubjpass" for c in children):
+            return bool(on) or (clause is not None and clause.dep_ == "xcomp")
+        if "for" in preps:  # "called for talks", "called for fans to attend"
+            return _named_object(preps["for"]) or clause is not None
+        return bool(on) or (clause is not None and clause.dep_ == "xcomp")
+    if lemma == "require":  # "the investigator required us to leave", not "laws requiring"
+        subject = _asker(verb)
+        return clause is not None and subject is not None and _is_party(subject)
+    if lemma == "ask" and "about" in preps:
+        return False
+    if lemma in MESSAGE_REQUIRED:
+        return clause is not None or any(w in preps for w in MESSAGE_REQUIRED[lemma])
+    if lemma in ASSERTING:
+        # Verbs that also report a claim: a that-clause must be mandative, else a
+        # prepositional message or a thing proposed.
+        if any(c.dep_ == "ccomp" for c in children):
+            return clause is not None or "on" in preps
+        return True
+    return True
+
+
+def _mandative_request(clause: Any) -> bool:
+    question = _starts_question(clause) or any(t.text == "?" for t in clause.subtree)
+    return not question and _mandative(clause)
+
+
+def _mandative(clause: Any) -> bool:
+    """A that-clause that says what should happen ("that Iran stop", "that it be lifted",
+    "that they should leave"), not what did or will ("he had failed", "he will stay")."""
+    verbs = [clause, *(c for c in clause.children if c.dep_ in ("aux", "auxpass"))]
+    if any(v.lower_ in ("should", "must", "shall") for v in verbs):
+        return True
+    return not any(v.tag_ in ("VBD", "VBZ", "MD") for v in verbs)
+
+
+def _to_clause(token: Any) -> bool:
+    """A to-infinitive the parser attached as an adverbial ("called for fans to attend")."""
+    return token.dep_ == "advcl" and any(c.dep_ == "aux" and c.tag_ == "TO" for c in token.children)
+
+
+def _named_object(prep: Any) -> bool:
+    """The object of "call on/for": a noun phrase or a gerund, never a date ("called on
+    Friday", "his calls for now")."""
+    obj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+    if obj is None or obj.ent_type_ in ("DATE", "TIME"):
+        return False
+    return obj.pos_ in _NOMINAL or obj.dep_ == "pcomp"
 
 
 def _noun_request(noun: Any, lemma: str) -> Cue | None:
     head = noun.head
+    if lemma == "call" and not _noun_call(noun):
+        return None  # "made a phone call", "blocking his calls for now"
     voiced = noun.dep_ in ("dobj", "nsubjpass") and _lemma(head) in VOICING
     plural_call = lemma == "call" and any(c.lower_ == "for" for c in noun.children)
     if not (voiced or plural_call) or _negated(head):
@@ -125,7 +180,16 @@ def _noun_request(noun: Any, lemma: str) -> Cue | None:
     if strength < 1.0 and target is None:
         # "expressed hope" with no one named who should act: a wish, not a request
         return None
-    return Cue(strength, False, _phrase(actor), _phrase(target), noun.text)
+    return Cue(strength, False, phrase(actor), phrase(target), noun.text)
+
+
+def _noun_call(noun: Any) -> bool:
+    """A call for something or on someone ("a call for calm", "calls on Iran to ...")."""
+    if any(c.dep_ == "compound" for c in noun.children):
+        return False  # "phone call", "wake-up call"
+    preps = [c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("for", "on", "upon")]
+    to_clause = any(c.dep_ in ("acl", "relcl") and c.tag_ == "VB" for c in noun.children)
+    return to_clause or any(_named_object(p) for p in preps)
 
 
 def _is_agreement(token: Any, lemma: str) -> bool:
@@ -178,6 +242,16 @@ def _subject(token: Any) -> Any | None:
     return next((c for c in token.children if c.dep_ in ("nsubj", "csubj")), None)
 
 
+def _asker(verb: Any) -> Any | None:
+    """The verb's subject, or the one it shares with the verb it is coordinated with or
+    complements ("the investigator came down and required us ...", "wants to ask ...",
+    "used his speech to appeal for ...")."""
+    subject = _subject(verb)
+    if subject is None and verb.dep_ in ("conj", "xcomp", "advcl"):
+        subject = _subject(verb.head)
+    return subject
+
+
 def _agent(token: Any) -> Any | None:
     agent = next((c for c in token.children if c.dep_ == "agent"), None)
     return next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
@@ -190,8 +264,9 @@ def _possessor(token: Any) -> Any | None:
 def _addressee(verb: Any, lemma: str) -> Any | None:
     children = list(verb.children)
     direct = next((c for c in children if c.dep_ in ("dobj", "dative")), None)
-    if direct is not None and _is_party(direct):
-        return direct
+    to_clause = next((c for c in children if c.dep_ == "xcomp" or _to_clause(c)), None)
+    if direct is not None and (_is_party(direct) or to_clause is not None):
+        return direct  # "urged neighbours", "ordered the couple to break up"
     for prep in (c for c in children if c.dep_ in ("prep", "prt")):
         if prep.lower_ in ADDRESSEE_PREPS.get(lemma, ()) or (
             lemma == "appeal" and prep.lower_ == "for"
@@ -202,6 +277,9 @@ def _addressee(verb: Any, lemma: str) -> Any | None:
     clause = next((c for c in children if c.dep_ in ("ccomp", "xcomp")), None)
     if clause is not None and lemma in ("demand", "insist", "propose", "suggest", "request"):
         subject = _subject(clause)
+        return subject if subject is not None and _is_party(subject) else None
+    if to_clause is not None and to_clause.dep_ == "advcl":  # "called for fans to attend"
+        subject = _subject(to_clause)
         return subject if subject is not None and _is_party(subject) else None
     return None
 
@@ -224,40 +302,3 @@ def _is_party(token: Any) -> bool:
     return _lemma(token) in PARTY_WORDS or any(
         c.dep_ == "compound" and c.pos_ == "PROPN" for c in token.children
     )
-
-
-def _phrase(token: Any | None) -> str | None:
-    """The noun phrase a token heads, without determiners, clauses or most modifiers."""
-    if token is None:
-        return None
-    if token.dep_ == "conj" or any(c.dep_ == "conj" for c in token.children):
-        parts = [token, *(c for c in token.children if c.dep_ in ("cc", "conj"))]
-        tokens = [t for p in parts for t in _core(p)]
-    else:
-        tokens = _core(token)
-    tokens = sorted(set(tokens), key=lambda t: t.i)
-    if not tokens:
-        return None
-    doc = token.doc
-    return str(doc[tokens[0].i : tokens[-1].i + 1].text)
-
-
-def _core(token: Any) -> list[Any]:
-    left = [t for t in _left_modifiers(token)]
-    right: list[Any] = []
-    for child in token.rights:
-        if child.dep_ == "prep" and child.lower_ == "of":
-            obj = next((c for c in child.children if c.dep_ == "pobj"), None)
-            if obj is not None and obj.pos_ == "PROPN":
-                right += [child, *_core(obj)]
-        elif child.dep_ in ("flat", "compound", "appos") and child.pos_ == "PROPN":
-            right += _core(child)
-    return [*left, token, *right]
-
-
-def _left_modifiers(token: Any) -> Iterable[Any]:
-    for child in token.lefts:
-        if child.dep_ in _DETERMINERS or child.dep_ not in _NOUN_PARTS:
-            continue
-        yield from _left_modifiers(child)
-        yield child

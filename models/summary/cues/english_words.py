@@ -25,6 +25,8 @@ STRONG = frozenset(
         "summon",
         "entreat",
         "beseech",
+        "pressure",
+        "require",
     ]
 )
 SOFT = frozenset(
@@ -102,6 +104,20 @@ AGREEMENT_NOUNS = frozenset(
 AGREEMENT_VERBS = frozenset("sign conclude reach strike seal clinch ink finalise finalize".split())
 # Addressee-taking prepositions: "call on X", "appeal to X", "plead with X".
 ADDRESSEE_PREPS = {"call": ("on", "upon"), "appeal": ("to",), "plead": ("with",)}
+# Request verbs with other senses ("asked a question", "pleaded guilty", "press charges",
+# "appealed to fans", "the job requires skill"): a request only with a to-clause, a
+# mandative that-clause, or one of these prepositions ("ask for", "plead with").
+MESSAGE_REQUIRED = {
+    "ask": ("for",),
+    "appeal": ("for",),
+    "plead": ("with", "for"),
+    "press": ("for",),
+    "pressure": ("into",),
+    "require": (),
+}
+# Verbs that also report a claim ("insisted he was innocent", "suggests it may rain"): their
+# that-clause counts only in the mandative mood.
+ASSERTING = frozenset(["insist", "suggest", "propose", "recommend", "demand", "urge", "request"])
 QUESTION_WORDS = frozenset("how what whether if why when where who whom which".split())
 # Heads that name a party even when the tagger sees no entity.
 PARTY_WORDS = frozenset(
@@ -196,6 +212,69 @@ PARTY_WORDS = frozenset(
         "kingdom",
         "ministers",
         "governments",
+        # people by role: a request's asker is a person or a body, never a thing
+        "researchers",
+        "scientists",
+        "experts",
+        "analysts",
+        "doctors",
+        "doctor",
+        "users",
+        "user",
+        "fans",
+        "voters",
+        "students",
+        "teachers",
+        "parents",
+        "lawmakers",
+        "legislators",
+        "senator",
+        "senators",
+        "officer",
+        "officers",
+        "investigators",
+        "investigator",
+        "inspector",
+        "inspectors",
+        "regulator",
+        "regulators",
+        "auditor",
+        "auditors",
+        "critics",
+        "supporters",
+        "leadership",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "chairman",
+        "head",
+        "chief",
+        "director",
+        "secretary",
+        "mayor",
+        "governor",
+        "department",
+        "office",
+        "service",
+        "firm",
+        "organizers",
+        "organisers",
+        "farmers",
+        "villagers",
+        "deputies",
+        "deputy",
+        "man",
+        "woman",
+        "men",
+        "women",
+        "victim",
+        "victims",
+        "owner",
+        "owners",
+        "manager",
+        "coach",
+        "player",
+        "players",
     ]
 )
 PARTY_ENTITIES = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC"})

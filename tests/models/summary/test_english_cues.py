@@ -1,0 +1,66 @@
+"""The English cue's senses and parties, on sentences written for these tests.
+
+A request verb counts only with a message (what the other party should do): a question,
+an assertion, a plea in court or a summons is not a request. The parties are the noun
+phrases a reader would name.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from models.summary.cues.detector import CueDetector
+
+# (sentence, request strength)
+SENSES = [
+    ("'Where is the money?' the auditor asked.", 0.0),
+    ("The survey asked 2,000 voters about the election.", 0.0),
+    ("The minister asked the embassy to extend the visas.", 1.0),
+    ("The delegation asked for a second round of talks.", 1.0),
+    ("The former mayor pleaded not guilty to the charges.", 0.0),
+    ("The families pleaded with the court to reopen the case.", 1.0),
+    ("The company decided to press charges against the driver.", 0.0),
+    ("Farmers pressed the ministry to lower the tariff.", 1.0),
+    ("The envoy insisted that the talks had been a success.", 0.0),
+    ("The envoy insisted that the talks continue next week.", 1.0),
+    ("Police were called to the market on Friday night.", 0.0),
+    ("The union called for an independent inquiry.", 1.0),
+    ("The report suggests that prices may rise next year.", 0.0),
+    ("He made a phone call to his lawyer.", 0.0),
+    ("The inspector required the firm to hand over its records.", 1.0),
+    ("The new law requires a licence for every boat.", 0.0),
+    ("The band's music appealed to young listeners.", 0.0),
+    ("The mayor appealed for calm after the protests.", 1.0),
+]
+
+# (sentence, actor, target)
+PARTIES = [
+    ("Finance minister Anna Berg urged the banks to cut fees.", "Anna Berg", "banks"),
+    ("The inspector came in and ordered the workers to leave.", "inspector", "workers"),
+    ("The committee's members called on the mayor to resign.", "The committee's members", "mayor"),
+    ("One of the striking teachers asked the board to meet.", "One of the striking teachers",
+     "board"),
+    ("The envoy used his speech to appeal for both sides to stop.", "envoy", None),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def cues() -> CueDetector:
+    return CueDetector()
+
+
+@pytest.mark.parametrize(("sentence", "strength"), SENSES)
+def test_a_request_verb_needs_a_message(cues: CueDetector, sentence: str, strength: float) -> None:
+    (cue,) = cues.detect([sentence], "en")
+    assert cue.request == strength, cue
+
+
+@pytest.mark.parametrize(("sentence", "actor", "target"), PARTIES)
+def test_parties_are_the_phrases_a_reader_names(
+    cues: CueDetector, sentence: str, actor: str, target: str | None
+) -> None:
+    (cue,) = cues.detect([sentence], "en")
+    assert cue.request == 1.0, cue
+    assert cue.actor == actor, cue
+    if target is not None:
+        assert cue.target == target, cue
