@@ -5,7 +5,9 @@ A claim is supported when it aligns with a source sentence (embedding cosine at 
 sentence) and keeps that sentence's facts: no number, name or negation of its own
 (``models/text/fidelity.py``). The aligned sentence (and a neighbour that aligns nearly as
 well, for a claim that merges two) becomes the evidence. A key point's rewrite must restate
-its own sentence (``anchor``), not whichever sentence it happens to resemble most.
+its own sentence (``anchor``), not whichever sentence it happens to resemble most. Where
+the English parse is loaded, a rewrite must not give an act an agent the source does not
+name (``models/summary/roles.py``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from models.config import SummarizerOptions
 from models.embeddings import Embedder
 from models.spans import Span
 from models.summary.analysis import word_overlap
+from models.summary.roles import RoleCheck
 from models.summary.types import Article
 from models.text.fidelity import rewrite_changes
 
@@ -41,9 +44,12 @@ class Rejected:
 class Grounder:
     """Aligns claims to the article's sentences with the article's own embeddings."""
 
-    def __init__(self, embedder: Embedder, options: SummarizerOptions) -> None:
+    def __init__(
+        self, embedder: Embedder, options: SummarizerOptions, roles: RoleCheck | None = None
+    ) -> None:
         self.embedder = embedder
         self.options = options
+        self.roles = roles
 
     def ground(
         self, claim: str, article: Article, anchor: int | None = None
@@ -70,7 +76,10 @@ class Grounder:
                 self.options.ground_threshold, sims[best] - _NEIGHBOUR_MARGIN
             ):
                 evidence.append(sentences[j].span)
-        changed = rewrite_changes(claim, " ".join(e.text for e in evidence), article.lang)
+        source = " ".join(e.text for e in evidence)
+        changed = rewrite_changes(claim, source, article.lang)
         if changed is not None:
             return Rejected(changed)
+        if self.roles is not None and self.roles.invented_agent(claim, source, article.lang):
+            return Rejected("agent")
         return Grounded(claim, tuple(sorted(evidence, key=lambda s: s.start)))

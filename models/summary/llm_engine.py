@@ -31,7 +31,7 @@ from models.summary.analysis import extractive_lead, has_amount, select
 from models.summary.extractive import ms_since, required_picks
 from models.summary.grounding import Grounder, Rejected
 from models.summary.labels import PointTyper, figure_override, llm_type
-from models.summary.parties import check_party
+from models.summary.parties import Party, check_party
 from models.summary.types import POINT_TYPES, Article, Draft, KeyPoint, PointType
 from models.text.fidelity import negated, rewrite_changes
 
@@ -48,6 +48,7 @@ _REJECTED = {
     "numbers": "a number its source sentence does not have",
     "names": "a name its source sentence does not have",
     "negation": "it negates what its source sentence does not, or the reverse",
+    "agent": "it names an agent its source sentence does not",
 }
 # Enough for the grammar to be compiled and exercised at start-up.
 WARM_UP_TOKENS = 4
@@ -284,10 +285,10 @@ class LLMEngine:
                 f"key point {n}: the LLM answer did not complete; source sentence used"
             ]
         warnings: list[str] = []
-        actor = check_party(answer.get("actor"), article.text, f"key point {n} actor")
+        actor = self._party(answer.get("actor"), article, i, f"key point {n} actor")
         # A figure states an amount; it is not directed at anyone.
         target = (
-            check_party(answer.get("target"), article.text, f"key point {n} target")
+            self._party(answer.get("target"), article, i, f"key point {n} target")
             if kind != "figure"
             else None
         )
@@ -303,6 +304,15 @@ class LLMEngine:
             text, evidence = grounded.text, grounded.evidence
         target_name = target.name if target else None
         return KeyPoint(text, kind, actor.name, target_name, evidence, confidence), warnings
+
+    def _party(self, value: object, article: Article, i: int, label: str) -> Party:
+        """A party the article names, and where sentence ``i`` has it, a noun phrase there."""
+        party = check_party(value, article.text, label)
+        roles = self.grounder.roles
+        sentence = article.sentences[i].span.text
+        if party.name and roles and not roles.party_phrase(party.name, sentence, article.lang):
+            return Party(None, f"{label}: {party.name!r} is not a noun phrase of its sentence")
+        return party
 
     def _headline_request(self, article: Article) -> tuple[GenerationRequest, _Lead]:
         """The constrained headline request, and the extractive headline and summary.

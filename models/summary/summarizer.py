@@ -19,6 +19,7 @@ from models.summary.grounding import Grounder
 from models.summary.labels import PointTyper
 from models.summary.llm_engine import LLMEngine
 from models.summary.reading import read_source, remap_summary
+from models.summary.roles import RoleCheck
 from models.summary.translate import SummaryTranslations, translate_summary
 from models.summary.types import Article, Draft, Engine, StructuredSummary
 from models.translation import TranslationService
@@ -55,7 +56,8 @@ class Summarizer:
         self.translation = translation
         self.options = options or SummarizerOptions()
         self.typer = PointTyper(embedder, llm, self.options)
-        self.grounder = Grounder(embedder, self.options)
+        roles = RoleCheck(acts.cues.parse_english) if acts is not None else None
+        self.grounder = Grounder(embedder, self.options, roles)
         self.extractive = ExtractiveEngine(
             self.typer, self.options, model_id=model_ids["embeddings"]
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from models.summary.cues import Cue
 from models.summary.cues.lexicon import chinese_cue, kazakh_cue
@@ -12,6 +12,10 @@ from models.summary.cues.lexicon import chinese_cue, kazakh_cue
 
 class _Parser(Protocol):
     def detect(self, sentences: Sequence[str]) -> list[Cue]: ...
+
+
+class _EnglishParser(_Parser, Protocol):
+    def parse(self, texts: Sequence[str]) -> list[Any]: ...
 
 
 class CueDetector:
@@ -23,7 +27,7 @@ class CueDetector:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._english: _Parser | None = None
+        self._english: _EnglishParser | None = None
         self._russian: _Parser | None = None
         self._parse_locks = {"en": threading.Lock(), "ru": threading.Lock()}
 
@@ -44,6 +48,12 @@ class CueDetector:
         with self._parse_locks[lang if lang == "ru" else "en"]:
             return parser.detect(sentences)
 
+    def parse_english(self, texts: Sequence[str]) -> list[Any]:
+        """The English pipeline's spaCy ``Doc`` per text (``models/summary/roles.py``)."""
+        parser = self._english_parser()
+        with self._parse_locks["en"]:
+            return parser.parse(texts)
+
     def _parser(self, lang: str) -> _Parser:
         with self._lock:
             if lang == "ru":
@@ -52,6 +62,10 @@ class CueDetector:
 
                     self._russian = RussianCues()
                 return self._russian
+        return self._english_parser()
+
+    def _english_parser(self) -> _EnglishParser:
+        with self._lock:
             if self._english is None:
                 from models.summary.cues.english import EnglishCues
 

@@ -45,7 +45,11 @@ class EnglishCues:
 
     def detect(self, sentences: Sequence[str]) -> list[Cue]:
         """One cue per sentence."""
-        return [_cue(doc) for doc in self._nlp.pipe(list(sentences), batch_size=32)]
+        return [_cue(doc) for doc in self.parse(sentences)]
+
+    def parse(self, texts: Sequence[str]) -> list[Any]:
+        """spaCy's ``Doc`` per text."""
+        return list(self._nlp.pipe(list(texts), batch_size=32))
 
 
 def _cue(doc: Any) -> Cue:

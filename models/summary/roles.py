@@ -1,0 +1,86 @@
+"""Who does what: checks of an LLM rewrite's roles against the source's dependency parse.
+
+Word-level fidelity (``models/text/fidelity.py``) keeps names, numbers and negation; it
+cannot see a rewrite that gives an act to someone the source does not. Two checks read
+spaCy's parse (English, the pipeline the English cue already loaded):
+
+* an actor or target must be a noun phrase of the source, not a run of words that happens
+  to occur in it ("the press service reports" where "reports" is the verb; "importance of
+  developing a dialogue on a wide range of");
+* a rewrite must not name an agent for an act the source states without one: "the
+  importance ... was emphasized, the press service reports" does not say that the press
+  service emphasized it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from models.languages import LangCode
+
+Parse = Callable[[Sequence[str]], list[Any]]
+"""spaCy's ``nlp.pipe`` over texts, as a list of ``Doc``."""
+
+_NOMINAL = frozenset({"NOUN", "PROPN", "PRON"})
+# A phrase cannot end in a word that needs something after it.
+_DANGLING = frozenset({"ADP", "DET", "CCONJ", "SCONJ", "PART", "AUX"})
+_SUBJECTS = frozenset({"nsubj", "csubj"})
+# Dependents only a verb has: a "noun" with one is a verb the tagger misread (a sentence-final
+# "..., the press service reports." parses as a noun with the reported clause under it).
+_VERBAL = frozenset({"ccomp", "xcomp", "nsubj", "nsubjpass", "dobj", "aux", "auxpass"})
+
+
+class RoleCheck:
+    """Role checks for English text; other languages pass unchecked (no parse is loaded)."""
+
+    def __init__(self, parse: Parse) -> None:
+        self._parse = parse
+
+    def party_phrase(self, name: str, sentence: str, lang: LangCode) -> bool:
+        """Whether ``name``, where it occurs in ``sentence``, is a noun phrase there. A name
+        the sentence does not contain, and any name outside English, passes."""
+        if lang != "en":
+            return True
+        start = sentence.casefold().find(name.casefold())
+        if start < 0:
+            return True
+        (doc,) = self._parse([sentence])
+        span = doc.char_span(start, start + len(name), alignment_mode="expand")
+        return span is None or _noun_phrase(span)
+
+    def invented_agent(self, claim: str, source: str, lang: LangCode) -> bool:
+        """Whether the rewrite ``claim`` makes someone the subject of a verb that the
+        ``source`` uses only in the passive without an agent."""
+        if lang != "en":
+            return False
+        claim_doc, source_doc = self._parse([claim, source])
+        stated = _verbs_by_lemma(source_doc)
+        for verb in claim_doc:
+            if verb.pos_ != "VERB" or not any(c.dep_ in _SUBJECTS for c in verb.children):
+                continue
+            uses = stated.get(verb.lemma_.lower())
+            if uses and all(_agentless_passive(v) for v in uses):
+                return True
+        return False
+
+
+def _noun_phrase(span: Any) -> bool:
+    roots = [t for t in span if t.head.i == t.i or not span.start <= t.head.i < span.end]
+    if len(roots) != 1 or span[-1].pos_ in _DANGLING:
+        return False
+    root = roots[0]
+    return root.pos_ in _NOMINAL and not any(c.dep_ in _VERBAL for c in root.children)
+
+
+def _verbs_by_lemma(doc: Any) -> dict[str, list[Any]]:
+    verbs: dict[str, list[Any]] = {}
+    for token in doc:
+        if token.pos_ == "VERB":
+            verbs.setdefault(token.lemma_.lower(), []).append(token)
+    return verbs
+
+
+def _agentless_passive(verb: Any) -> bool:
+    deps = {c.dep_ for c in verb.children}
+    return bool(deps & {"nsubjpass", "auxpass"}) and "agent" not in deps

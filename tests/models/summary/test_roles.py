@@ -1,0 +1,112 @@
+"""Role checks of LLM rewrites against spaCy's parse (``models/summary/roles.py``), on
+sentences written for these tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from models.engines import Engines, load_engines
+from models.summary.cues.detector import CueDetector
+from models.summary.llm_engine import LLMEngine
+from models.summary.roles import RoleCheck
+from service.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def roles() -> RoleCheck:
+    return RoleCheck(CueDetector().parse_english)
+
+
+@pytest.mark.parametrize(
+    ("name", "sentence", "ok"),
+    [
+        ("Foreign Minister Anna Berg", "Foreign Minister Anna Berg met the envoy.", True),
+        ("envoy", "Foreign Minister Anna Berg met the envoy.", True),
+        # "reports" is the verb here, though the small model tags it a noun
+        ("city council's press service reports",
+         "The budget was approved, the city council's press service reports.", False),
+        # a phrase cut after its preposition
+        ("need for a dialogue on a range of",
+         "The need for a dialogue on a range of issues was stressed.", False),
+        ("approved the budget", "The council approved the budget on Monday.", False),
+        ("Berg", "Another sentence entirely.", True),  # not in this sentence: not judged
+    ],
+)  # fmt: skip
+def test_a_party_is_a_noun_phrase_of_its_sentence(
+    roles: RoleCheck, name: str, sentence: str, ok: bool
+) -> None:
+    assert roles.party_phrase(name, sentence, "en") is ok
+
+
+def test_other_languages_are_not_judged(roles: RoleCheck) -> None:
+    assert roles.party_phrase(
+        "сообщает пресс-служба", "Бюджет принят, сообщает пресс-служба.", "ru"
+    )
+    assert not roles.invented_agent("Пресс-служба одобрила бюджет.", "Бюджет одобрен.", "ru")
+
+
+@pytest.mark.parametrize(
+    ("claim", "source", "invented"),
+    [
+        # the source says it was stressed, not who stressed it
+        ("The press service stressed the need for talks.",
+         "The need for talks was stressed, the press service reports.", True),
+        ("The need for talks was stressed.",
+         "The need for talks was stressed, the press service reports.", False),
+        ("The minister stressed the need for talks.",
+         "The need for talks was stressed by the minister.", False),
+        ("The minister stressed the need for talks.",
+         "The minister stressed the need for talks on Monday.", False),
+        # a verb the source does not use is a paraphrase, not judged here
+        ("The press service underlined the need for talks.",
+         "The need for talks was stressed, the press service reports.", False),
+    ],
+)  # fmt: skip
+def test_a_rewrite_names_no_agent_the_source_lacks(
+    roles: RoleCheck, claim: str, source: str, invented: bool
+) -> None:
+    assert roles.invented_agent(claim, source, "en") is invented
+
+
+ARTICLE = (
+    "The need for a dialogue on a range of issues was stressed, the city council's press "
+    "service reports. The council approved the new budget for schools on Monday."
+)
+
+
+@pytest.fixture(scope="module")
+def engines(tiny_settings: Settings) -> Iterator[Engines]:
+    loaded = load_engines(tiny_settings.engine_config())
+    yield loaded
+    loaded.close()
+
+
+def test_the_llm_engine_drops_misread_roles(engines: Engines) -> None:
+    summarizer = engines.summarizer
+    engine = summarizer.llm_engine
+    assert isinstance(engine, LLMEngine)
+    article = summarizer.analyse(ARTICLE, lang="en")
+    answer = {
+        "actor": "city council's press service reports",
+        "target": "need for a dialogue on a range of",
+        "point": "The city council's press service stressed the need for a dialogue on a range "
+        "of issues.",
+    }
+    point, warnings = engine._key_point(article, 0, 1, ("statement", 0.9), answer)
+    assert (point.actor, point.target) == (None, None)
+    assert point.text == article.sentences[0].span.text
+    assert any("not a noun phrase" in w and "actor" in w for w in warnings), warnings
+    assert any("not a noun phrase" in w and "target" in w for w in warnings), warnings
+    assert any("names an agent its source sentence does not" in w for w in warnings), warnings
+
+    # The same answer with the parties and the wording the source supports is kept.
+    kept = {
+        "actor": "city council",
+        "target": "",
+        "point": "The need for a dialogue on a "
+        "range of issues was stressed, the city council's press service reports.",
+    }
+    point, warnings = engine._key_point(article, 0, 1, ("statement", 0.9), kept)
+    assert point.actor == "City council" and not warnings, warnings
