@@ -21,6 +21,7 @@ from models.summary.cues.english_words import (
     AGREEMENT_VERBS,
     ASSERTING,
     DESIRE,
+    DIRECTIVE_VOICES,
     MESSAGE_REQUIRED,
     PARTY_ENTITIES,
     PARTY_WORDS,
@@ -28,6 +29,7 @@ from models.summary.cues.english_words import (
     REQUEST_NOUNS,
     SOFT,
     STRONG,
+    STRONG_NOUNS,
     VOICING,
 )
 
@@ -131,6 +133,12 @@ def _has_message(verb: Any, lemma: str, children: list[Any]) -> bool:
         return clause is not None and subject is not None and _is_party(subject)
     if lemma == "ask" and "about" in preps:
         return False
+    if lemma == "ask" and "to" in preps and _party_object_of(verb):
+        return True  # "asked her to the dance"
+    if lemma == "tell":  # "told them to leave", "told me I must stop", not "told me it was"
+        ccomp = next((c for c in children if c.dep_ == "ccomp"), None)
+        to_clause = clause is not None and clause.dep_ != "ccomp"
+        return to_clause or (ccomp is not None and _obliged(ccomp))
     if lemma in MESSAGE_REQUIRED:
         return clause is not None or any(w in preps for w in MESSAGE_REQUIRED[lemma])
     if lemma in ASSERTING:
@@ -145,6 +153,20 @@ def _has_message(verb: Any, lemma: str, children: list[Any]) -> bool:
 def _mandative_request(clause: Any) -> bool:
     question = _starts_question(clause) or any(t.text == "?" for t in clause.subtree)
     return not question and _mandative(clause)
+
+
+def _party_object_of(verb: Any) -> bool:
+    return any(c.dep_ in ("dobj", "dative") and _is_party(c) for c in verb.children)
+
+
+def _obliged(clause: Any) -> bool:
+    """A clause that says what someone must do ("I must stop", "you have got to go")."""
+    for token in [clause, *clause.children]:
+        if token.lower_ in ("must", "should"):
+            return True
+        if token.lemma_ in ("have", "get") and any(c.tag_ == "TO" for c in token.subtree):
+            return True
+    return False
 
 
 def _mandative(clause: Any) -> bool:
@@ -174,13 +196,19 @@ def _noun_request(noun: Any, lemma: str) -> Cue | None:
     head = noun.head
     if lemma == "call" and not _noun_call(noun):
         return None  # "made a phone call", "blocking his calls for now"
-    voiced = noun.dep_ in ("dobj", "nsubjpass") and _lemma(head) in VOICING
-    plural_call = lemma == "call" and any(c.lower_ == "for" for c in noun.children)
-    if not (voiced or plural_call) or _negated(head):
+    voices = DIRECTIVE_VOICES.get(lemma, VOICING)
+    voiced = noun.dep_ in ("dobj", "nsubjpass") and _lemma(head) in voices
+    # "calls for talks", "Flake's push for an inquiry": the noun alone carries the request
+    campaign = lemma in ("call", "push") and any(
+        c.dep_ == "prep" and c.lower_ == "for" and _named_object(c) for c in noun.children
+    )
+    if not (voiced or campaign) or _negated(head):
         return None
-    actor = _subject(head) if voiced else _subject(noun.head) or _possessor(noun)
+    actor = _asker(head) if voiced else _subject(noun.head) or _possessor(noun)
     target = _agent_in(noun)
-    strength = 1.0 if lemma in ("call", "appeal", "request", "demand", "plea", "urging") else 0.5
+    if target is None and voiced:  # "gave the government a task to ..."
+        target = next((c for c in head.children if c.dep_ == "dative" and _is_party(c)), None)
+    strength = 1.0 if lemma in STRONG_NOUNS else 0.5
     if strength < 1.0 and target is None:
         # "expressed hope" with no one named who should act: a wish, not a request
         return None

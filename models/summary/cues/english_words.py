@@ -27,6 +27,7 @@ STRONG = frozenset(
         "beseech",
         "pressure",
         "require",
+        "tell",
     ]
 )
 SOFT = frozenset(
@@ -61,8 +62,22 @@ REQUEST_NOUNS = frozenset(
         "proposal",
         "invitation",
         "urging",
+        "push",
+        "task",
+        "instruction",
+        "order",
     ]
 )
+# Request nouns that are a direct request on their own; the rest need a named addressee.
+STRONG_NOUNS = frozenset(
+    "call appeal request demand plea urging push task instruction order".split()
+)
+# Directive nouns voiced only by these verbs ("gave an order", not "made an order for jets").
+DIRECTIVE_VOICES = {
+    "task": frozenset(["give", "set", "assign"]),
+    "instruction": frozenset(["give", "issue", "send"]),
+    "order": frozenset(["give", "issue"]),
+}
 VOICING = frozenset(
     [
         "express",
@@ -109,6 +124,7 @@ ADDRESSEE_PREPS = {"call": ("on", "upon"), "appeal": ("to",), "plead": ("with",)
 # mandative that-clause, or one of these prepositions ("ask for", "plead with").
 MESSAGE_REQUIRED = {
     "ask": ("for",),
+    "tell": (),
     "appeal": ("for",),
     "plead": ("with", "for"),
     "press": ("for",),

@@ -31,6 +31,12 @@ SENSES = [
     ("The new law requires a licence for every boat.", 0.0),
     ("The band's music appealed to young listeners.", 0.0),
     ("The mayor appealed for calm after the protests.", 1.0),
+    ("The officers told the crowd to go home.", 1.0),
+    ("The officers told the crowd that you must stay calm.", 1.0),
+    ("The officers told reporters that the road was closed.", 0.0),
+    ("The president gave the cabinet a task to cut spending.", 1.0),
+    ("The airline made an order for ten jets.", 0.0),
+    ("The senator's push for an inquiry failed.", 1.0),
 ]
 
 # (sentence, actor, target)
