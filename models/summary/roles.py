@@ -14,15 +14,17 @@ spaCy's parse (English, the pipeline the English cue already loaded):
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from models.languages import LangCode
+from models.summary.cues.english_words import NOMINAL
 
 Parse = Callable[[Sequence[str]], list[Any]]
 """spaCy's ``nlp.pipe`` over texts, as a list of ``Doc``."""
 
-_NOMINAL = frozenset({"NOUN", "PROPN", "PRON"})
 # A phrase cannot end in a word that needs something after it.
 _DANGLING = frozenset({"ADP", "DET", "CCONJ", "SCONJ", "PART", "AUX"})
 _SUBJECTS = frozenset({"nsubj", "csubj"})
@@ -34,8 +36,27 @@ _VERBAL = frozenset({"ccomp", "xcomp", "nsubj", "nsubjpass", "dobj", "aux", "aux
 class RoleCheck:
     """Role checks for English text; other languages pass unchecked (no parse is loaded)."""
 
-    def __init__(self, parse: Parse) -> None:
+    def __init__(self, parse: Parse, memo: int = 64) -> None:
         self._parse = parse
+        # One key point asks for its sentence's parse up to three times (actor, target,
+        # evidence); the parses are kept by text, a few key points' worth.
+        self._memo: OrderedDict[str, Any] = OrderedDict()
+        self._memo_size = memo
+        self._lock = threading.Lock()
+
+    def _docs(self, texts: Sequence[str]) -> list[Any]:
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._memo))
+            if missing:
+                for text, doc in zip(missing, self._parse(missing), strict=True):
+                    self._memo[text] = doc
+            docs = []
+            for text in texts:
+                self._memo.move_to_end(text)
+                docs.append(self._memo[text])
+            while len(self._memo) > self._memo_size:
+                self._memo.popitem(last=False)
+            return docs
 
     def party_phrase(self, name: str, sentence: str, lang: LangCode) -> bool:
         """Whether ``name``, where it occurs in ``sentence``, is a noun phrase there. A name
@@ -45,7 +66,7 @@ class RoleCheck:
         start = sentence.casefold().find(name.casefold())
         if start < 0:
             return True
-        (doc,) = self._parse([sentence])
+        (doc,) = self._docs([sentence])
         span = doc.char_span(start, start + len(name), alignment_mode="expand")
         return span is None or _noun_phrase(span)
 
@@ -54,7 +75,7 @@ class RoleCheck:
         ``source`` uses only in the passive without an agent."""
         if lang != "en":
             return False
-        claim_doc, source_doc = self._parse([claim, source])
+        claim_doc, source_doc = self._docs([claim, source])
         stated = _verbs_by_lemma(source_doc)
         for verb in claim_doc:
             if verb.pos_ != "VERB" or not any(c.dep_ in _SUBJECTS for c in verb.children):
@@ -70,7 +91,7 @@ def _noun_phrase(span: Any) -> bool:
     if len(roots) != 1 or span[-1].pos_ in _DANGLING:
         return False
     root = roots[0]
-    return root.pos_ in _NOMINAL and not any(c.dep_ in _VERBAL for c in root.children)
+    return root.pos_ in NOMINAL and not any(c.dep_ in _VERBAL for c in root.children)
 
 
 def _verbs_by_lemma(doc: Any) -> dict[str, list[Any]]:

@@ -23,6 +23,7 @@ from models.summary.cues.english_words import (
     DESIRE,
     DIRECTIVE_VOICES,
     MESSAGE_REQUIRED,
+    NOMINAL,
     PARTY_ENTITIES,
     PARTY_WORDS,
     QUESTION_WORDS,
@@ -32,8 +33,6 @@ from models.summary.cues.english_words import (
     STRONG_NOUNS,
     VOICING,
 )
-
-_NOMINAL = frozenset({"NOUN", "PROPN", "PRON"})
 
 
 class EnglishCues:
@@ -189,7 +188,7 @@ def _named_object(prep: Any) -> bool:
     obj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
     if obj is None or obj.ent_type_ in ("DATE", "TIME"):
         return False
-    return obj.pos_ in _NOMINAL or obj.dep_ == "pcomp"
+    return obj.pos_ in NOMINAL or obj.dep_ == "pcomp"
 
 
 def _noun_request(noun: Any, lemma: str) -> Cue | None:

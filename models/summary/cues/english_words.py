@@ -293,4 +293,7 @@ PARTY_WORDS = frozenset(
         "players",
     ]
 )
+NOMINAL = frozenset({"NOUN", "PROPN", "PRON"})
+"""Parts of speech that head a noun phrase."""
+
 PARTY_ENTITIES = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC"})

@@ -3,7 +3,8 @@ sentences written for these tests."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import pytest
 
@@ -13,10 +14,12 @@ from models.summary.llm_engine import LLMEngine
 from models.summary.roles import RoleCheck
 from service.settings import Settings
 
+_PARSE = CueDetector().parse_english
+
 
 @pytest.fixture(scope="module")
 def roles() -> RoleCheck:
-    return RoleCheck(CueDetector().parse_english)
+    return RoleCheck(_PARSE)
 
 
 @pytest.mark.parametrize(
@@ -45,6 +48,26 @@ def test_other_languages_are_not_judged(roles: RoleCheck) -> None:
         "сообщает пресс-служба", "Бюджет принят, сообщает пресс-служба.", "ru"
     )
     assert not roles.invented_agent("Пресс-служба одобрила бюджет.", "Бюджет одобрен.", "ru")
+
+
+def test_one_sentence_is_parsed_once_for_all_its_checks() -> None:
+    calls: list[list[str]] = []
+
+    def counting(texts: Sequence[str]) -> list[Any]:
+        calls.append(list(texts))
+        return _PARSE(texts)
+
+    check = RoleCheck(counting, memo=2)
+    sentence = "The need for talks was stressed, the press service reports."
+    assert not check.party_phrase("press service reports", sentence, "en")
+    assert check.party_phrase("The need for talks", sentence, "en")
+    assert check.invented_agent("The press service stressed the need for talks.", sentence, "en")
+    assert calls == [[sentence], ["The press service stressed the need for talks."]]
+    # the memo is bounded: two newer texts push the sentence out, and it is parsed again
+    check.party_phrase("envoy", "The envoy left.", "en")
+    check.party_phrase("envoy", "The envoy arrived.", "en")
+    check.party_phrase("The need for talks", sentence, "en")
+    assert calls[-1] == [sentence]
 
 
 @pytest.mark.parametrize(
