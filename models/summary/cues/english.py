@@ -22,6 +22,7 @@ from models.summary.cues.english_words import (
     ASSERTING,
     DESIRE,
     DIRECTIVE_VOICES,
+    DOCUMENTS,
     MESSAGE_REQUIRED,
     NOMINAL,
     PARTY_ENTITIES,
@@ -94,6 +95,8 @@ def _verb_request(verb: Any, lemma: str) -> Cue | None:
     actor = _asker(verb)
     target = _addressee(verb, lemma)
     complement = next((c for c in children if c.dep_ in ("ccomp", "xcomp")), None)
+    if lemma == "seek" and complement is not None and complement.dep_ == "xcomp":
+        return None  # "sought to travel" is an attempt; "sought their support" a request
     if lemma in SOFT and lemma not in ("propose", "suggest", "recommend", "seek", "lobby"):
         # hope/expect/want/wish/encourage: someone else must be the one to act. For the
         # desire verbs a clause must say what they should do; a bare object is a wish for a
@@ -102,13 +105,27 @@ def _verb_request(verb: Any, lemma: str) -> Cue | None:
             return None
         if target is None and complement is not None:
             target = _subject(complement)
-        if target is None or not _is_party(target):
-            return None
+        if target is None or not _is_party(target) or _same(target, actor):
+            return None  # "Brad wants to play", "I wish I could": a wish for oneself
+    if _evidence(lemma, actor):
+        return None
     passive_target = next((c for c in children if c.dep_ == "nsubjpass"), None)
     if passive_target is not None:  # "X was asked to leave"
         target, actor = passive_target, _agent(verb)
     strength = 1.0 if lemma in STRONG else 0.5
     return Cue(strength, False, phrase(actor), phrase(target), verb.text)
+
+
+def _evidence(lemma: str, actor: Any | None) -> bool:
+    """A proposal verb whose subject is no party nor its text: "the losses suggest ...",
+    "our results suggest ..." state evidence, not a proposal."""
+    if lemma not in ("propose", "suggest", "recommend") or actor is None:
+        return False
+    return not _is_party(actor) and _lemma(actor) not in DOCUMENTS
+
+
+def _same(a: Any, b: Any | None) -> bool:
+    return b is not None and a.lower_ == b.lower_
 
 
 def _has_message(verb: Any, lemma: str, children: list[Any]) -> bool:
@@ -134,6 +151,13 @@ def _has_message(verb: Any, lemma: str, children: list[Any]) -> bool:
         return False
     if lemma == "ask" and "to" in preps and _party_object_of(verb):
         return True  # "asked her to the dance"
+    if lemma == "ask" and any(_permission(c) for c in children):
+        return True  # "asked if she could leave early"
+    if lemma == "demand" and clause is None and not _party_object_of(verb):
+        # "the role demanded famous voices": a need, unless a party or its text demands
+        subject = _subject(verb)
+        if subject is not None and not _is_party(subject) and _lemma(subject) not in DOCUMENTS:
+            return False
     if lemma == "tell":  # "told them to leave", "told me I must stop", not "told me it was"
         ccomp = next((c for c in children if c.dep_ == "ccomp"), None)
         to_clause = clause is not None and clause.dep_ != "ccomp"
@@ -147,6 +171,18 @@ def _has_message(verb: Any, lemma: str, children: list[Any]) -> bool:
             return clause is not None or "on" in preps
         return True
     return True
+
+
+def _permission(clause: Any) -> bool:
+    """An "if"/"whether" clause asking leave to act ("if she could leave", "whether they
+    may stay"), not a question of fact ("if the report was true")."""
+    if clause.dep_ not in ("ccomp", "advcl"):
+        return False
+    children = list(clause.children)
+    marked = any(c.dep_ == "mark" and c.lower_ in ("if", "whether") for c in children)
+    return marked and any(
+        c.dep_ == "aux" and c.lower_ in ("could", "can", "may", "might") for c in children
+    )
 
 
 def _mandative_request(clause: Any) -> bool:
@@ -163,8 +199,8 @@ def _obliged(clause: Any) -> bool:
     for token in [clause, *clause.children]:
         if token.lower_ in ("must", "should"):
             return True
-        if token.lemma_ in ("have", "get") and any(c.tag_ == "TO" for c in token.subtree):
-            return True
+        if token.lemma_ in ("have", "get") and any(_to_infinitive(c) for c in token.children):
+            return True  # "have to", "have got to"; not "have no idea why he'd seek to go"
     return False
 
 
@@ -175,6 +211,13 @@ def _mandative(clause: Any) -> bool:
     if any(v.lower_ in ("should", "must", "shall") for v in verbs):
         return True
     return not any(v.tag_ in ("VBD", "VBZ", "MD") for v in verbs)
+
+
+def _to_infinitive(token: Any) -> bool:
+    """A to-infinitive complement ("to go" in "you have to go")."""
+    if token.dep_ == "xcomp" and token.lemma_ == "get":  # "have got to go"
+        return any(_to_infinitive(c) for c in token.children)
+    return token.dep_ == "xcomp" and any(c.tag_ == "TO" for c in token.children)
 
 
 def _to_clause(token: Any) -> bool:
@@ -207,11 +250,13 @@ def _noun_request(noun: Any, lemma: str) -> Cue | None:
     target = _agent_in(noun)
     if target is None and voiced:  # "gave the government a task to ..."
         target = next((c for c in head.children if c.dep_ == "dative" and _is_party(c)), None)
-    strength = 1.0 if lemma in STRONG_NOUNS else 0.5
-    if strength < 1.0 and target is None:
+    if lemma not in STRONG_NOUNS and target is None:
         # "expressed hope" with no one named who should act: a wish, not a request
         return None
-    return Cue(strength, False, phrase(actor), phrase(target), noun.text)
+    # A hope or proposal voiced to a party named to act ("expressed hope for ... by X") is
+    # the request the definition names: one party expresses hope that another act. Unlike
+    # the verb ("hopes she recovers"), the voicing verb makes it an act of communication.
+    return Cue(1.0, False, phrase(actor), phrase(target), noun.text)
 
 
 def _noun_call(noun: Any) -> bool:
@@ -276,10 +321,17 @@ def _subject(token: Any) -> Any | None:
 def _asker(verb: Any) -> Any | None:
     """The verb's subject, or the one it shares with the verb it is coordinated with or
     complements ("the investigator came down and required us ...", "wants to ask ...",
-    "used his speech to appeal for ...")."""
+    "used his speech to appeal for ..."). Where that subject is no party, the parse has
+    joined the verb to a reported clause ("the MSPs concluded the law is weak and called
+    on ..."), and the subject of the verb that reports it is taken."""
     subject = _subject(verb)
-    if subject is None and verb.dep_ in ("conj", "xcomp", "advcl"):
-        subject = _subject(verb.head)
+    node, hops = verb, 0
+    while hops < 3 and (subject is None or (hops and not _is_party(subject))):
+        joins = ("conj", "xcomp", "advcl") if subject is None else ("ccomp",)
+        if node.dep_ not in joins or node.head is node:
+            break
+        node, hops = node.head, hops + 1
+        subject = _subject(node) or subject
     return subject
 
 

@@ -19,6 +19,7 @@ _TIMES = frozenset({"DATE", "TIME"})
 _QUANTIFIERS = frozenset(
     "one some many all most several each none both either neither any few half".split()
 )
+_KEPT_DETERMINERS = frozenset("all both each every".split())
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
 _PERSONAL = frozenset({"he", "she"})
 
@@ -81,10 +82,13 @@ def _modifiers(token: Any) -> list[Any]:
     return [
         child
         for child in token.lefts
-        if child.dep_ not in _DETERMINERS
-        and child.dep_ in _NOUN_PARTS
-        # "Friday's", "that evening Rojo", but not an age ("the 28-year-old thug")
-        and not (child.ent_type_ in _TIMES and child.pos_ in ("NOUN", "PROPN"))
+        # an article goes; a quantifier stays: "all vets" are not "vets"
+        if (child.dep_ in _DETERMINERS and child.lower_ in _KEPT_DETERMINERS)
+        or (
+            child.dep_ in _NOUN_PARTS
+            # "Friday's", "that evening Rojo", but not an age ("the 28-year-old thug")
+            and not (child.ent_type_ in _TIMES and child.pos_ in ("NOUN", "PROPN"))
+        )
     ]
 
 

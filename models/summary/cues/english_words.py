@@ -129,11 +129,17 @@ MESSAGE_REQUIRED = {
     "plead": ("with", "for"),
     "press": ("for",),
     "pressure": ("into",),
+    "push": ("for",),
     "require": (),
 }
 # Verbs that also report a claim ("insisted he was innocent", "suggests it may rain"): their
 # that-clause counts only in the mandative mood.
 ASSERTING = frozenset(["insist", "suggest", "propose", "recommend", "demand", "urge", "request"])
+# Texts that voice their authors' demands ("the statement demanded the release of ...").
+DOCUMENTS = frozenset(
+    "statement letter resolution petition note report declaration communique message "
+    "decree bill motion ultimatum appeal manifesto".split()
+)
 QUESTION_WORDS = frozenset("how what whether if why when where who whom which".split())
 # Heads that name a party even when the tagger sees no entity.
 PARTY_WORDS = frozenset(

@@ -37,6 +37,21 @@ SENSES = [
     ("The president gave the cabinet a task to cut spending.", 1.0),
     ("The airline made an order for ten jets.", 0.0),
     ("The senator's push for an inquiry failed.", 1.0),
+    ("The officers told reporters you have no idea why he would seek to travel.", 0.0),
+    ("The officers told the crowd that you have to stay calm.", 1.0),
+    ("She asked the manager if she could leave early.", 1.0),
+    ("He asked if the report was true.", 0.0),
+    ("The family sought to travel abroad.", 0.0),
+    ("The delegation expressed hope for an early reply by the ministry.", 1.0),
+    ("The delegation expressed hope for good weather at the games.", 0.0),
+    ("The losses suggest that taxpayers will wait for years.", 0.0),
+    ("The council proposed that the market open on Sundays.", 0.5),
+    ("The striker wants to play in the final.", 0.0),
+    ("The minister wants the embassy to extend the visas.", 0.5),
+    ("Obesity was the main factor pushing the country down the rankings.", 0.0),
+    ("Activists are pushing the government to ban the pesticide.", 0.5),
+    ("The role demanded famous voices.", 0.0),
+    ("The statement demanded the release of the prisoners.", 1.0),
 ]
 
 # (sentence, actor, target)
@@ -47,6 +62,9 @@ PARTIES = [
     ("One of the striking teachers asked the board to meet.", "One of the striking teachers",
      "board"),
     ("The envoy used his speech to appeal for both sides to stop.", "envoy", None),
+    ("The committee concluded the law is weak and called on the government to act.",
+     "committee", "government"),
+    ("Ms Edwards is calling on all vets to check the pads.", "Ms Edwards", "all vets"),
 ]  # fmt: skip
 
 
