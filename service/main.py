@@ -19,6 +19,7 @@ from models.config import EngineConfig
 from models.engines import Engines, load_engines
 from models.errors import ModelUnavailable
 from models.manifest import ManifestError
+from models.memory import limit_malloc_arenas
 from models.runtime import InferenceRunner
 from service import docs, errors, glossaries, web
 from service.auth import declare_security
@@ -28,7 +29,6 @@ from service.jobs import routes as job_routes
 from service.jobs.manager import JobManager
 from service.jobs.run import executor
 from service.logs import configure_logging
-from service.memory import limit_malloc_arenas
 from service.metrics import Metrics, metrics_router
 from service.middleware import REQUEST_ID_HEADER, BodyChecks, RequestContext
 from service.quotas import Limiter
@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None, *, loader: Loader = load_engine
     """Build the application. ``loader`` is swappable so tests can count or fail loads."""
     settings = settings or Settings()
     configure_logging(settings.log_level, settings.log_format)
-    limit_malloc_arenas()  # before the model threads start (service/memory.py)
+    limit_malloc_arenas()  # before the model threads start (models/memory.py)
     metrics = Metrics()
 
     @asynccontextmanager

@@ -8,7 +8,6 @@ shared prefix's KV cache is computed once and copied into every row.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import logging
 import threading
@@ -26,6 +25,7 @@ from models.llm.base import LLM
 from models.llm.grammar import Grammars
 from models.llm.tokenizer import load_tokenizer
 from models.llm.types import Generation, GenerationRequest, ScriptConstraint
+from models.memory import trim_heap
 
 log = logging.getLogger(__name__)
 SCORING_ROWS_FACTOR = 4
@@ -127,7 +127,7 @@ class TorchLLM(LLM):
         self.backend = "torch-int8"
         self._int8 = True
         gc.collect()
-        _trim_heap()
+        trim_heap()  # the float32 weights int8 replaced
 
     @property
     def dtype(self) -> str:
@@ -338,14 +338,3 @@ class _BanTokens(LogitsProcessor):
             self.banned[: scores.shape[-1]], float("-inf")
         )
         return masked
-
-
-def _trim_heap() -> None:
-    """Give freed float32 weights back to the OS (glibc keeps freed arenas otherwise)."""
-    import ctypes
-    import ctypes.util
-
-    name = ctypes.util.find_library("c")
-    if name:
-        with contextlib.suppress(OSError, AttributeError):  # not glibc
-            ctypes.CDLL(name).malloc_trim(0)

@@ -48,6 +48,12 @@ PRONOUNS = frozenset(
     ]
 )
 _ARTICLE = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
+# A conjunction the model copied from the sentence's start ("But the trainer") is no part of
+# the name: it goes, and the rest is checked.
+_CONJUNCTION = re.compile(
+    r"^(?:(?:but|and|yet|however|но|а|и|однако|бірақ|алайда|әрі),?\s+|(?:但是|但|而且|而))",
+    re.IGNORECASE,
+)
 # An adverbial opener ("During the meeting", "At the same time") or a time adverb is not a party.
 _NOT_A_PARTY = re.compile(
     r"^(during|at|in|on|after|before|according|since|while|when|as|if|for|with|by|today|"
@@ -75,6 +81,7 @@ def check_party(value: object, text: str, label: str) -> Party:
     if not isinstance(value, str):
         return Party(None)
     name = value.strip().strip(".,;:\"'")
+    name = _CONJUNCTION.sub("", name, count=1)  # "But the trainer" -> "the trainer"
     if not name:
         return Party(None)
     if name.lower() in PRONOUNS:

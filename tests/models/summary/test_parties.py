@@ -17,6 +17,9 @@ ARTICLE = (
     [
         ("Kazakh side", "Kazakh side"),
         ("the Chinese side", "Chinese side"),  # leading article dropped
+        ("But the Chinese side", "Chinese side"),  # a copied conjunction goes too
+        ("And Kazakh side", "Kazakh side"),
+        ("Но Kazakh side", "Kazakh side"),
         ("They", None),  # pronoun
         ("it", None),
         ("During the meeting", None),  # adverbial opener, not a party
@@ -44,3 +47,10 @@ def test_actor_and_target_must_name_a_party(value: str | None, expected: str | N
 def test_a_rejected_pronoun_or_unknown_name_is_reported(value: str, warning: str | None) -> None:
     got = check_party(value, ARTICLE, "actor").warning
     assert got == warning or (warning is not None and got is not None and got.startswith(warning))
+
+
+def test_a_name_that_starts_like_a_conjunction_keeps_its_letters() -> None:
+    text = "Andrew Reed and Butler Ltd asked the city for a permit."
+    assert check_party("Andrew Reed", text, "actor").name == "Andrew Reed"
+    assert check_party("Butler Ltd", text, "actor").name == "Butler Ltd"
+    assert check_party("But Butler Ltd", text, "actor").name == "Butler Ltd"

@@ -1,4 +1,5 @@
-"""The malloc arena cap: glibc takes it, and an explicit MALLOC_ARENA_MAX is left alone."""
+"""glibc's heap: the malloc arena cap is taken and an explicit MALLOC_ARENA_MAX left alone;
+freed memory is handed back."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import sys
 
 import pytest
 
-from service.memory import limit_malloc_arenas
+from models.memory import limit_malloc_arenas
 
 
 @pytest.mark.skipif(platform.system() != "Linux", reason="mallopt is glibc's (Linux)")
@@ -25,7 +26,7 @@ def test_capped_threads_share_arenas() -> None:
     reports at most 2 (the main arena and one more)."""
     script = r"""
 import ctypes, ctypes.util, os, re, sys, tempfile, threading
-from service.memory import limit_malloc_arenas
+from models.memory import limit_malloc_arenas
 if sys.argv[1] == "cap":
     assert limit_malloc_arenas(2)
 barrier = threading.Barrier(8)
@@ -58,3 +59,29 @@ print(len(re.findall(r"<heap nr=", open(path).read())))
         for mode in ("cap", "default")
     }
     assert counts["cap"] <= 2 < counts["default"]
+
+
+@pytest.mark.skipif(platform.system() != "Linux", reason="malloc_trim is glibc's (Linux)")
+def test_freed_memory_is_handed_back() -> None:
+    """64 MB in small blocks, freed below a live one: glibc keeps the pages until
+    ``malloc_trim`` hands them back."""
+    script = r"""
+import gc, sys
+from models.memory import trim_heap
+def rss_kb():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+blocks = [bytearray(1000) for _ in range(64_000)]
+pin = bytearray(1000)  # above the blocks: free() alone cannot shrink the heap past it
+blocks = None
+gc.collect()
+before = rss_kb()
+trimmed = trim_heap()
+print(trimmed, before - rss_kb())
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out[0] == "True"
+    assert int(out[1]) > 16_000  # kB handed back

@@ -1,4 +1,5 @@
-"""Fewer glibc malloc arenas: the service's many threads otherwise each grow their own.
+"""glibc's heap: fewer malloc arenas (the service's many threads otherwise each grow their
+own), and freed memory handed back.
 
 glibc gives a thread that finds the main arena busy an arena of its own, up to eight per
 core, and memory freed in one is not reused by the others. The service runs a scheduler
@@ -23,16 +24,34 @@ _M_ARENA_MAX = -8
 ARENAS = 2
 
 
+def _glibc() -> ctypes.CDLL | None:
+    """The C library, when there is one ``ctypes`` can find."""
+    name = ctypes.util.find_library("c")
+    if not name:
+        return None
+    try:
+        return ctypes.CDLL(name)
+    except OSError:
+        return None
+
+
 def limit_malloc_arenas(arenas: int = ARENAS) -> bool:
     """Cap glibc's malloc arenas at ``arenas``; ``True`` when glibc took the setting."""
     if os.environ.get("MALLOC_ARENA_MAX"):
         return False
-    name = ctypes.util.find_library("c")
-    if not name:
-        return False
+    libc = _glibc()
     try:
-        libc = ctypes.CDLL(name)
-        return bool(libc.mallopt(_M_ARENA_MAX, arenas))
-    except (OSError, AttributeError):  # not glibc
+        return libc is not None and bool(libc.mallopt(_M_ARENA_MAX, arenas))
+    except AttributeError:  # not glibc
         log.debug("mallopt is not available; malloc arenas left as they are")
+        return False
+
+
+def trim_heap() -> bool:
+    """Give freed memory back to the OS (glibc keeps freed arena pages otherwise), e.g. the
+    float32 weights that int8 quantisation replaced; ``True`` when glibc released some."""
+    libc = _glibc()
+    try:
+        return libc is not None and bool(libc.malloc_trim(0))
+    except AttributeError:  # not glibc
         return False
