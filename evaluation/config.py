@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast, get_args
 
 from evaluation import data as ds
+from models.config import LLMBackend
 
 STAGES = ("summaries", "acts", "align", "checks", "langid", "requests", "translation", "llm")
 # Shares of the remaining budget for the LLM stages, in run order (the last gets the rest).
@@ -36,6 +38,7 @@ class EvalConfig:
     budget_s: float | None
     stages: tuple[str, ...]
     threads: int | None
+    llm_backend: LLMBackend = "manifest"
 
     @property
     def quick(self) -> bool:
@@ -44,7 +47,8 @@ class EvalConfig:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> EvalConfig:
-        """``EVAL_DATA LIMIT LLM_LIMIT TLIMIT BUDGET_S STAGES EVAL_PROFILE EVAL_OUT``."""
+        """``EVAL_DATA LIMIT LLM_LIMIT TLIMIT BUDGET_S STAGES EVAL_PROFILE EVAL_OUT
+        EVAL_LLM_BACKEND``."""
         limit = _int(env, "LIMIT", None)
         quick = limit is not None
         budget = env.get("BUDGET_S", "").strip()
@@ -55,6 +59,10 @@ class EvalConfig:
         if unknown:
             raise ValueError(f"unknown STAGES {sorted(unknown)}; choose from {STAGES}")
         out = Path(env.get("EVAL_OUT", "") or ds.REPO_ROOT / "reports" / "eval.json")
+        backend = env.get("EVAL_LLM_BACKEND", "").strip() or "manifest"
+        if backend not in get_args(LLMBackend):
+            choices = get_args(LLMBackend)
+            raise ValueError(f"unknown EVAL_LLM_BACKEND {backend!r}; choose from {choices}")
         return cls(
             data=ds.data_root(env),
             out=out,
@@ -65,4 +73,5 @@ class EvalConfig:
             budget_s=budget_s if budget_s > 0 else None,
             stages=stages,
             threads=_int(env, "EVAL_THREADS", 1),
+            llm_backend=cast(LLMBackend, backend),
         )

@@ -61,6 +61,7 @@ def load(config: EvalConfig) -> Engines:
             hf_hub_offline=True,
             torch_threads=config.threads,
             batch=BatchConfig(enabled=False),
+            llm_backend=config.llm_backend,
         ),
         embeddings_only=not needs_llm,
     )
@@ -111,6 +112,7 @@ def main(env: Mapping[str, str] | None = None) -> int:
     info = {
         "profile": engines.profile,
         "profile_reason": engines.profile_reason,
+        "llm_backend": config.llm_backend,
         "models": [asdict(c) for c in engines.cards],
     }
     load_s = time.perf_counter() - started

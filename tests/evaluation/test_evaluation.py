@@ -345,6 +345,10 @@ def test_settings_from_env(tmp_path: Path) -> None:
     assert EvalConfig.from_env({"EVAL_DATA": "x/y"}).data == ds.REPO_ROOT / "x" / "y"
     with pytest.raises(ValueError, match="STAGES"):
         EvalConfig.from_env({"STAGES": "summaries,bogus"})
+    assert quick.llm_backend == "manifest"
+    assert EvalConfig.from_env({"EVAL_LLM_BACKEND": "torch"}).llm_backend == "torch"
+    with pytest.raises(ValueError, match="EVAL_LLM_BACKEND"):
+        EvalConfig.from_env({"EVAL_LLM_BACKEND": "cuda"})
 
 
 def test_render_prints_every_section() -> None:
