@@ -26,10 +26,13 @@ _KK_AGREE = (
 )  # fmt: skip
 # "-ма/-ме/-ба/-бе/-па/-пе" before a tense ending, right after a trigger stem: a negated verb.
 _KK_NEGATED = re.compile(KK_VERB_NEGATION + r"\b")
-_KK_QUESTION = re.compile(r"\b(?:қалай|неге|неліктен|қашан|қайда|кім|не)\b")
+_KK_QUESTION = re.compile(r"\?|\b(?:қалай|неге|неліктен|қашан|қайда|кім|кімдер|не)\b")
+# Words that begin with a trigger stem and are something else: "шақырым" is a kilometre,
+# "тапсырыс" an order for goods ("мемлекеттік тапсырыс", state procurement).
+_KK_FALSE_FRIENDS = re.compile(r"шақырым|тапсырыс")
 
 _ZH_STRONG = ("要求", "呼吁", "敦促", "促请", "吁请", "请求", "恳请", "邀请", "责成", "敦请")
-_ZH_SOFT = ("希望", "期待", "期望", "盼望", "提议", "建议", "主张", "寄望")
+_ZH_SOFT = ("希望", "期待", "期望", "盼望", "提议", "建议", "主张", "寄望", "游说")
 _ZH_AGREE = (
     "同意", "商定", "达成协议", "达成共识", "达成一致", "达成协定", "签署", "签订",
     "缔结", "议定", "约定",
@@ -39,7 +42,7 @@ _ZH_NEGATION = ("不", "没", "未", "拒绝", "无法")
 
 def kazakh_cue(sentence: str) -> Cue:
     """The strongest Kazakh trigger of the sentence (Cyrillic script)."""
-    text = sentence.lower()
+    text = _KK_FALSE_FRIENDS.sub(" ", sentence.lower())
     agreement = any(stem in text for stem in _KK_AGREE) and not _kk_negated(text, _KK_AGREE)
     for strength, stems in ((1.0, _KK_STRONG), (0.5, _KK_SOFT)):
         hit = next((s for s in stems if s in text), None)

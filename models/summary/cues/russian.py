@@ -45,12 +45,16 @@ SOFT = frozenset(
         "рекомендовать",
         "посоветовать",
         "советовать",
+        "лоббировать",
         "хотеть",
         "желать",
     ]
 )
 # Nouns that carry a request when voiced ("выразил надежду", "с просьбой", "с призывом").
-REQUEST_NOUNS = frozenset("просьба призыв требование надежда пожелание предложение".split())
+REQUEST_NOUNS = frozenset(
+    "просьба призыв требование настояние надежда пожелание предложение".split()
+)
+STRONG_NOUNS = frozenset(["просьба", "призыв", "требование", "настояние"])
 AGREEMENT_VERBS = frozenset(["договориться", "договариваться", "условиться", "согласиться"])
 SIGNING_VERBS = frozenset("подписать подписывать заключить заключать достичь достигать".split())
 AGREEMENT_NOUNS = frozenset(
@@ -68,6 +72,7 @@ AGREEMENT_NOUNS = frozenset(
         "консенсус",
     ]
 )
+ASKING = frozenset(["спросить", "спрашивать"])
 QUESTION_WORDS = frozenset("как что почему зачем когда где кто ли чем сколько какой".split())
 
 
@@ -134,8 +139,9 @@ def _cue(sentence: str, tokens: list[Any]) -> Cue:
 
 def _strength(token: Any, kids: list[Any], children: dict[str, list[Any]]) -> float:
     lemma = token.lemma
-    if token.pos == "VERB" and lemma in ("спросить", "спрашивать"):
-        return 0.0
+    if token.pos == "VERB" and lemma in ASKING:
+        # "спросила, может ли она ...": asking leave to act; any other "спросил" a question
+        return 1.0 if any(_permission(k, children) for k in kids) else 0.0
     if token.pos == "VERB" and lemma in STRONG:
         if lemma in ("обратиться", "обращаться") and not any(
             k.lemma in REQUEST_NOUNS for k in kids
@@ -147,8 +153,16 @@ def _strength(token: Any, kids: list[Any], children: dict[str, list[Any]]) -> fl
     if token.pos == "VERB" and lemma in SOFT:
         return 0.5 if _has_addressee(kids, children) else 0.0
     if token.pos == "NOUN" and lemma in REQUEST_NOUNS and token.rel in ("obj", "obl", "nsubj"):
-        return 1.0 if lemma in ("просьба", "призыв", "требование") else 0.5
+        return 1.0 if lemma in STRONG_NOUNS else 0.5
     return 0.0
+
+
+def _permission(clause: Any, children: dict[str, list[Any]]) -> bool:
+    """A "может ли" / "можно ли" clause: asks whether someone may act."""
+    if clause.rel != "ccomp":
+        return False
+    parts = [clause, *children.get(clause.id, [])]
+    return any(p.lemma == "ли" for p in parts) and any(p.lemma in ("мочь", "можно") for p in parts)
 
 
 def _has_addressee(kids: list[Any], children: dict[str, list[Any]]) -> bool:
@@ -201,7 +215,8 @@ def _roles(
             ),
             None,
         )
-    if target is None:
+    if target is None and verb is not None and verb.lemma not in ASKING:
+        # the clause's subject is who should act; when asking leave, it is the asker
         for k in verb_kids:
             if k.rel in ("ccomp", "xcomp"):
                 target = next((c for c in children.get(k.id, []) if c.rel == "nsubj"), None)
