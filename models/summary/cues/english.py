@@ -112,6 +112,7 @@ def _verb_request(verb: Any, lemma: str) -> Cue | None:
     passive_target = next((c for c in children if c.dep_ == "nsubjpass"), None)
     if passive_target is not None:  # "X was asked to leave"
         target, actor = passive_target, _agent(verb)
+    target = _earlier_object(verb, target)
     strength = 1.0 if lemma in STRONG else 0.5
     return Cue(strength, False, phrase(actor), phrase(target), verb.text)
 
@@ -357,6 +358,9 @@ def _addressee(verb: Any, lemma: str) -> Any | None:
             obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
             if obj is not None:
                 return obj
+    source = _source_of(verb, lemma)
+    if source is not None:
+        return source
     clause = next((c for c in children if c.dep_ in ("ccomp", "xcomp")), None)
     if clause is not None and lemma in ("demand", "insist", "propose", "suggest", "request"):
         subject = _subject(clause)
@@ -364,6 +368,33 @@ def _addressee(verb: Any, lemma: str) -> Any | None:
     if to_clause is not None and to_clause.dep_ == "advcl":  # "called for fans to attend"
         subject = _subject(to_clause)
         return subject if subject is not None and _is_party(subject) else None
+    return None
+
+
+def _earlier_object(verb: Any, target: Any | None) -> Any | None:
+    """A pronoun target of a coordinated verb, taken back to the object of the verb before
+    it ("reminded Sterling and Ibe of their duties and urged them to learn" -> Sterling and
+    Ibe). Other targets are returned as they are."""
+    if target is None or target.lower_ not in ("them", "him", "her") or verb.dep_ != "conj":
+        return target
+    earlier = next((c for c in verb.head.children if c.dep_ in ("dobj", "dative")), None)
+    return earlier if earlier is not None and _is_party(earlier) else target
+
+
+def _source_of(verb: Any, lemma: str) -> Any | None:
+    """Who is asked, named with "from" ("asked for apologies from the residents",
+    "demanded payment from the firm")."""
+    if lemma not in ("ask", "demand", "request", "seek"):
+        return None
+    holders = [verb, *(c for c in verb.children if c.dep_ == "dobj")]
+    holders += [o for p in verb.children if p.dep_ == "prep" and p.lower_ == "for"
+                for o in p.children if o.dep_ == "pobj"]  # fmt: skip
+    for holder in holders:
+        for prep in holder.children:
+            if prep.dep_ == "prep" and prep.lower_ == "from":
+                obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                if obj is not None and _is_party(obj):
+                    return obj
     return None
 
 

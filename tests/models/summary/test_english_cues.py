@@ -65,6 +65,11 @@ PARTIES = [
     ("The committee concluded the law is weak and called on the government to act.",
      "committee", "government"),
     ("Ms Edwards is calling on all vets to check the pads.", "Ms Edwards", "all vets"),
+    ("The thug posted a video and asked for apologies from the Kazakh people.", "thug",
+     "Kazakh people"),
+    ("The union demanded compensation from the ministry.", "union", "ministry"),
+    ("The manager reminded Sterling and Ibe of their duties and urged them to learn.",
+     "manager", "Sterling and Ibe"),
 ]  # fmt: skip
 
 
