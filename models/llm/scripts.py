@@ -106,9 +106,9 @@ class ScriptMasks:
 def _piece_reader(tokenizer: PreTrainedTokenizerBase) -> Callable[[int], frozenset[str]]:
     """A function from token id to the scripts of the token's letters."""
     vocab_size = len(tokenizer)
-    pieces = tokenizer.convert_ids_to_tokens(list(range(vocab_size)))
-    alphabet = _byte_decoder()
     if "Ġ" in tokenizer.get_vocab():  # byte-level BPE: a piece spells its bytes
+        pieces = tokenizer.convert_ids_to_tokens(list(range(vocab_size)))
+        alphabet = _byte_decoder()
 
         def read(token: int) -> frozenset[str]:
             if token >= vocab_size or pieces[token] is None:
