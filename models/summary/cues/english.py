@@ -30,6 +30,7 @@ from models.summary.cues.english_words import (
     QUESTION_WORDS,
     REQUEST_NOUNS,
     SOFT,
+    SPEAKING,
     STRONG,
     STRONG_NOUNS,
     VOICING,
@@ -77,7 +78,11 @@ def _lemma(token: Any) -> str:
 
 
 def _negated(token: Any) -> bool:
-    return any(child.dep_ == "neg" for child in token.children)
+    """A "not"/"never" on the token, or "neither ... nor" ("was neither ordered nor ...")."""
+    return any(
+        child.dep_ == "neg" or (child.dep_ == "preconj" and child.lower_ == "neither")
+        for child in token.children
+    )
 
 
 def _request(token: Any, lemma: str) -> Cue | None:
@@ -97,6 +102,8 @@ def _verb_request(verb: Any, lemma: str) -> Cue | None:
     complement = next((c for c in children if c.dep_ in ("ccomp", "xcomp")), None)
     if lemma == "seek" and complement is not None and complement.dep_ == "xcomp":
         return None  # "sought to travel" is an attempt; "sought their support" a request
+    if lemma == "seek" and not _asks_someone(verb, target):
+        return None  # "seeking votes", "forced to seek new funding": a pursuit
     if lemma in SOFT and lemma not in ("propose", "suggest", "recommend", "seek", "lobby"):
         # hope/expect/want/wish/encourage: someone else must be the one to act. For the
         # desire verbs a clause must say what they should do; a bare object is a wish for a
@@ -115,6 +122,15 @@ def _verb_request(verb: Any, lemma: str) -> Cue | None:
     target = _earlier_object(verb, target)
     strength = 1.0 if lemma in STRONG else 0.5
     return Cue(strength, False, phrase(actor), phrase(target), verb.text)
+
+
+def _asks_someone(verb: Any, target: Any | None) -> bool:
+    """Whether "seek" names whom it asks: a party it is sought from ("from the residents"),
+    a party object, or one that owns the thing sought ("sought their support")."""
+    if target is not None and _is_party(target):
+        return True
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    return any(_possessor(o) is not None and _is_party(_possessor(o)) for o in objects)
 
 
 def _evidence(lemma: str, actor: Any | None) -> bool:
@@ -140,6 +156,8 @@ def _has_message(verb: Any, lemma: str, children: list[Any]) -> bool:
         clause = None  # "asked how ...", "insisted he had been sleepwalking"
     if lemma == "call":
         on = [p for w, p in preps.items() if w in ("on", "upon") and _named_object(p)]
+        if not on and "for" not in preps and clause is not None and _lemma(clause) in SPEAKING:
+            return False  # "was calling regularly to say ...": a telephone call
         if any(c.dep_ == "nsubjpass" for c in children):
             return bool(on) or (clause is not None and clause.dep_ == "xcomp")
         if "for" in preps:  # "called for talks", "called for fans to attend"
@@ -147,7 +165,14 @@ def _has_message(verb: Any, lemma: str, children: list[Any]) -> bool:
         return bool(on) or (clause is not None and clause.dep_ == "xcomp")
     if lemma == "require":  # "the investigator required us to leave", not "laws requiring"
         subject = _asker(verb)
-        return clause is not None and subject is not None and _is_party(subject)
+        if clause is None or subject is None or not _is_party(subject):
+            return False
+        # "the points they required to beat X": the to-clause is their own purpose, a need;
+        # a request tells someone else ("required us to leave", "required that he leave").
+        told = _party_object_of(verb) or any(c.dep_ == "nsubjpass" for c in children)
+        return told or clause.dep_ == "ccomp"
+    if lemma == "order" and clause is None and _purchase(verb):
+        return False  # "the four vessels the Navy ordered", "ordered 50 jets from Airbus"
     if lemma == "ask" and "about" in preps:
         return False
     if lemma == "ask" and "to" in preps and _party_object_of(verb):
@@ -155,8 +180,9 @@ def _has_message(verb: Any, lemma: str, children: list[Any]) -> bool:
     if lemma == "ask" and any(_permission(c) for c in children):
         return True  # "asked if she could leave early"
     if lemma == "demand" and clause is None and not _party_object_of(verb):
-        # "the role demanded famous voices": a need, unless a party or its text demands
-        subject = _subject(verb)
+        # "the role demanded famous voices", "something increasingly demanded by younger
+        # shoppers": a need or a market's demand, unless a party or its text demands
+        subject = _subject(verb) or _agent(verb)
         if subject is not None and not _is_party(subject) and _lemma(subject) not in DOCUMENTS:
             return False
     if lemma == "tell":  # "told them to leave", "told me I must stop", not "told me it was"
@@ -172,6 +198,17 @@ def _has_message(verb: Any, lemma: str, children: list[Any]) -> bool:
             return clause is not None or "on" in preps
         return True
     return True
+
+
+def _purchase(verb: Any) -> bool:
+    """An order for goods: a counted thing ordered ("ordered 50 jets", "the four vessels the
+    Navy ordered") or one ordered from a seller ("ordered them from Siemens")."""
+    if any(c.dep_ == "prep" and c.lower_ == "from" for c in verb.children):
+        return True
+    things = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+    if verb.dep_ in ("relcl", "acl"):
+        things.append(verb.head)
+    return any(not _is_party(t) and any(c.dep_ == "nummod" for c in t.children) for t in things)
 
 
 def _permission(clause: Any) -> bool:
@@ -262,11 +299,22 @@ def _noun_request(noun: Any, lemma: str) -> Cue | None:
 
 def _noun_call(noun: Any) -> bool:
     """A call for something or on someone ("a call for calm", "calls on Iran to ...")."""
-    if any(c.dep_ == "compound" for c in noun.children):
-        return False  # "phone call", "wake-up call"
+    if any(c.dep_ == "compound" for c in noun.children) or _phrasal_compound(noun):
+        return False  # "phone call", "wake-up call", "call-outs"
     preps = [c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("for", "on", "upon")]
     to_clause = any(c.dep_ in ("acl", "relcl") and c.tag_ == "VB" for c in noun.children)
     return to_clause or any(_named_object(p) for p in preps)
+
+
+def _phrasal_compound(noun: Any) -> bool:
+    """A "call" inside a compound word made from a phrasal verb: "wake-up call", "follow-up
+    call", "call-outs" (a particle on the noun or on a modifier)."""
+    if any(c.dep_ == "prt" for c in noun.children):
+        return True
+    return any(
+        c.dep_ in ("amod", "compound") and any(g.dep_ == "prt" for g in c.children)
+        for c in noun.children
+    )
 
 
 def _is_agreement(token: Any, lemma: str) -> bool:

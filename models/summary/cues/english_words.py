@@ -132,6 +132,12 @@ MESSAGE_REQUIRED = {
     "push": ("for",),
     "require": (),
 }
+# What one telephones to do ("called to say", "called to congratulate him"): "call" with
+# one of these is a telephone call, not a call on someone.
+SPEAKING = frozenset(
+    "say tell ask inform report check complain thank congratulate apologise apologize "
+    "wish offer explain confirm".split()
+)
 # Verbs that also report a claim ("insisted he was innocent", "suggests it may rain"): their
 # that-clause counts only in the mandative mood.
 ASSERTING = frozenset(["insist", "suggest", "propose", "recommend", "demand", "urge", "request"])

@@ -22,22 +22,34 @@ _KK_STRONG = (
 _KK_SOFT = ("ұсын", "үміт", "күтеді", "күтетін", "сенім білдір", "тілек білдір")
 _KK_AGREE = (
     "келісті", "келіскен", "келісілді", "келісімге қол", "келісім жасас",
-    "меморандумға қол", "шартқа қол", "уағдалас", "келісімге кел",
+    "меморандумға қол", "шартқа қол", "уағдалас", "келісімге кел", "келісім бер",
 )  # fmt: skip
 # "-ма/-ме/-ба/-бе/-па/-пе" before a tense ending, right after a trigger stem: a negated verb.
 _KK_NEGATED = re.compile(KK_VERB_NEGATION + r"\b")
 _KK_QUESTION = re.compile(r"\?|\b(?:қалай|неге|неліктен|қашан|қайда|кім|кімдер|не)\b")
 # Words that begin with a trigger stem and are something else: "шақырым" is a kilometre,
-# "тапсырыс" an order for goods ("мемлекеттік тапсырыс", state procurement).
-_KK_FALSE_FRIENDS = re.compile(r"шақырым|тапсырыс")
+# "тапсырыс" an order for goods ("мемлекеттік тапсырыс", state procurement), "үміткер" a
+# candidate; and hope given, not voiced ("басқаларға үміт беру/сыйлау", to give others hope).
+_KK_FALSE_FRIENDS = re.compile(r"шақырым|тапсырыс|үміткер|үміт\w*\s+(?:бер|сыйла)")
 
 _ZH_STRONG = ("要求", "呼吁", "敦促", "促请", "吁请", "请求", "恳请", "邀请", "责成", "敦请")
 _ZH_SOFT = ("希望", "期待", "期望", "盼望", "提议", "建议", "主张", "寄望", "游说")
-_ZH_AGREE = (
-    "同意", "商定", "达成协议", "达成共识", "达成一致", "达成协定", "签署", "签订",
-    "缔结", "议定", "约定",
-)  # fmt: skip
+_ZH_AGREE = ("同意", "商定", "缔结", "议定", "约定")
 _ZH_NEGATION = ("不", "没", "未", "拒绝", "无法")
+# Hope given, not voiced: "为其他人带来希望" (to bring others hope).
+_ZH_FALSE_FRIENDS = re.compile(r"(?:带来|带给|给予|给)[“\"「]?希望")
+# "达成广泛共识": "reach" and its object a few characters apart, within one clause.
+_ZH_REACHED = re.compile(r"达成[^，。；,;]{0,6}?(?:协议|共识|一致|协定)")
+# An agreement sought, hoped for or supposed, not made: "致力于达成协议", "为达成协议而努力",
+# "确保达成一份协议", "如果达成协议".
+_ZH_INTENT = (
+    "致力", "努力", "争取", "寻求", "试图", "希望", "力求", "将", "为", "确保", "旨在", "以期",
+    "能否", "如果", "若", "甚至",
+)  # fmt: skip
+# What is signed must be an accord ("签署了一封信" signs a letter; "签署国" are signatories).
+_ZH_SIGNED = re.compile(
+    r"(?:签署|签订)(?!国|方)[^，。；,;]{0,16}?(?:协议|协定|条约|备忘录|合同|公报|宣言|声明|议定书)"
+)
 
 
 def kazakh_cue(sentence: str) -> Cue:
@@ -64,12 +76,25 @@ def _kk_negated(text: str, stems: Sequence[str]) -> bool:
 
 def chinese_cue(sentence: str) -> Cue:
     """The strongest Chinese trigger of the sentence."""
-    agreement = any(_zh_affirmed(sentence, w) for w in _ZH_AGREE)
+    agreement = any(_zh_affirmed(sentence, w) for w in _ZH_AGREE) or any(
+        _zh_made(sentence, found.start())
+        for pattern in (_ZH_REACHED, _ZH_SIGNED)
+        for found in pattern.finditer(sentence)
+    )
+    text = _ZH_FALSE_FRIENDS.sub(lambda hit: "＿" * len(hit.group()), sentence)
     for strength, words in ((1.0, _ZH_STRONG), (0.5, _ZH_SOFT)):
-        hit = next((w for w in words if _zh_affirmed(sentence, w)), None)
+        hit = next((w for w in words if _zh_affirmed(text, w)), None)
         if hit is not None:
             return Cue(strength, agreement, trigger=hit)
     return Cue(0.0, agreement) if agreement else NO_CUE
+
+
+def _zh_made(sentence: str, at: int) -> bool:
+    """Whether the agreement found at ``at`` is made: neither negated nor only sought."""
+    before = sentence[max(0, at - 4) : at]
+    return not any(n in before[-2:] for n in _ZH_NEGATION) and not any(
+        w in before for w in _ZH_INTENT
+    )
 
 
 def _zh_affirmed(sentence: str, word: str) -> bool:

@@ -55,8 +55,19 @@ REQUEST_NOUNS = frozenset(
     "просьба призыв требование настояние надежда пожелание предложение".split()
 )
 STRONG_NOUNS = frozenset(["просьба", "призыв", "требование", "настояние"])
+# The softer nouns carry a request only when voiced ("выразил надежду", "внёс предложение",
+# "обратился с предложением"), not as a thing given or counted ("дать другим надежду",
+# "1805 предложений на рынке").
+VOICING = frozenset(
+    "выразить выражать высказать высказывать внести вносить выдвинуть выдвигать озвучить "
+    "озвучивать повторить повторять направить направлять передать передавать сделать "
+    "делать обратиться обращаться выступить выступать".split()
+)
 AGREEMENT_VERBS = frozenset(["договориться", "договариваться", "условиться", "согласиться"])
-SIGNING_VERBS = frozenset("подписать подписывать заключить заключать достичь достигать".split())
+SIGNING_VERBS = frozenset(
+    "подписать подписывать заключить заключать достичь достигнуть достигать согласовать "
+    "согласовывать".split()
+)
 AGREEMENT_NOUNS = frozenset(
     [
         "соглашение",
@@ -120,11 +131,11 @@ def _cue(sentence: str, tokens: list[Any]) -> Cue:
     for token in tokens:
         kids = children.get(token.id, [])
         negated = any(k.lemma == "не" for k in kids)
-        if not agreement and not negated and _is_agreement(token, kids):
+        if not agreement and not negated and _is_agreement(token, kids, children, by_id):
             agreement = True
         if negated or token.pos not in ("VERB", "NOUN"):
             continue
-        strength = _strength(token, kids, children)
+        strength = _strength(token, kids, children, by_id.get(token.head_id))
         if strength > best.request:
             actor, target = _roles(token, kids, children, by_id)
             best = Cue(
@@ -137,7 +148,9 @@ def _cue(sentence: str, tokens: list[Any]) -> Cue:
     return Cue(best.request, agreement, best.actor, best.target, best.trigger)
 
 
-def _strength(token: Any, kids: list[Any], children: dict[str, list[Any]]) -> float:
+def _strength(
+    token: Any, kids: list[Any], children: dict[str, list[Any]], head: Any | None
+) -> float:
     lemma = token.lemma
     if token.pos == "VERB" and lemma in ASKING:
         # "спросила, может ли она ...": asking leave to act; any other "спросил" a question
@@ -153,8 +166,18 @@ def _strength(token: Any, kids: list[Any], children: dict[str, list[Any]]) -> fl
     if token.pos == "VERB" and lemma in SOFT:
         return 0.5 if _has_addressee(kids, children) else 0.0
     if token.pos == "NOUN" and lemma in REQUEST_NOUNS and token.rel in ("obj", "obl", "nsubj"):
-        return 1.0 if lemma in STRONG_NOUNS else 0.5
+        if lemma in STRONG_NOUNS:
+            return 1.0
+        return 0.5 if _voiced(token, kids, head) else 0.0
     return 0.0
+
+
+def _voiced(noun: Any, kids: list[Any], head: Any | None) -> bool:
+    """A soft request noun someone voices: the object of a voicing verb, or "с предложением"
+    / "с надеждой" (how an appeal is made)."""
+    if any(k.lemma == "с" and k.rel == "case" for k in kids):
+        return True
+    return noun.rel == "obj" and head is not None and head.lemma in VOICING
 
 
 def _permission(clause: Any, children: dict[str, list[Any]]) -> bool:
@@ -178,13 +201,25 @@ def _is_question(clause: Any, children: dict[str, list[Any]]) -> bool:
     return any(k.lemma in QUESTION_WORDS for k in children.get(clause.id, []))
 
 
-def _is_agreement(token: Any, kids: list[Any]) -> bool:
+def _is_agreement(
+    token: Any, kids: list[Any], children: dict[str, list[Any]], by_id: dict[str, Any]
+) -> bool:
     if token.pos != "VERB":
         return False
     if token.lemma in AGREEMENT_VERBS:
         return not any(k.rel == "obl" and k.lemma in ("мнение",) for k in kids)
     if token.lemma in SIGNING_VERBS:
-        return any(k.lemma in AGREEMENT_NOUNS for k in kids if k.rel in ("obj", "nsubj:pass"))
+        parties = list(kids)
+        head = by_id.get(token.head_id)
+        if (
+            token.rel == "conj"
+            and head is not None
+            and not any(k.rel.startswith("nsubj") for k in kids)
+        ):  # "Соглашение закрепляет ... и было подписано": the subject both verbs share
+            parties += [k for k in children.get(head.id, []) if k.rel == "nsubj"]
+        return any(
+            k.lemma in AGREEMENT_NOUNS for k in parties if k.rel in ("obj", "nsubj:pass", "nsubj")
+        )
     return False
 
 

@@ -52,6 +52,19 @@ SENSES = [
     ("Activists are pushing the government to ban the pesticide.", 0.5),
     ("The role demanded famous voices.", 0.0),
     ("The statement demanded the release of the prisoners.", 1.0),
+    # a market's demand, a negated order, an order for goods, a telephone call, one's own need,
+    # a pursuit: none asks a party to act
+    ("Bigger batteries are a feature increasingly demanded by drivers.", 0.0),
+    ("The raid was neither ordered nor approved by the minister.", 0.0),
+    ("The four ships the navy ordered in 2015 will replace the old frigates.", 0.0),
+    ("The airline ordered 40 jets from the manufacturer.", 0.0),
+    ("The court ordered the release of the two journalists.", 1.0),
+    ("His brother was calling every day to say the roads were closed.", 0.0),
+    ("The coach called on the players to stay calm.", 1.0),
+    ("The result was a wake-up call for the league leaders.", 0.0),
+    ("The team scored the three goals they required to win the cup.", 0.0),
+    ("The parties were seeking votes in the rural districts.", 0.0),
+    ("The mayor sought their support for the new bridge.", 0.5),
 ]
 
 # (sentence, actor, target)
