@@ -53,12 +53,14 @@ class ExtractiveEngine:
         types = self.typer.by_example(
             article.vectors, article.sentences, article.figures, article.acts
         )
-        # The likeliest request and the most important amount are always listed.
-        requests = [i for i in article.eligible if types[i][0] == "request"]
+        # The likeliest request and agreement and the most important amount are always
+        # listed, as in the LLM engine: they are what a brief is read for.
         confidence = [p for _, p in types]
-        required = required_picks(
-            article, [("request", requests, confidence)], article.point_scores
-        )
+        candidates = [
+            (kind, [i for i in article.eligible if types[i][0] == kind], confidence)
+            for kind in ("request", "agreement")
+        ]
+        required = required_picks(article, candidates, article.point_scores)
         picked = select(
             article.point_scores,
             article.vectors,

@@ -142,3 +142,21 @@ def test_text_over_limit(client: TestClient) -> None:
 def test_unsupported_article_language(client: TestClient) -> None:
     text = "Добрий день. Міністр закордонних справ провів зустріч з послом Китаю у понеділок."
     assert_error(client.post("/summarize", json={"text": text}), 422, "unsupported_language")
+
+
+def test_extractive_keeps_a_request_and_an_agreement_however_few_points(
+    client: TestClient,
+) -> None:
+    # Both come last, after the lead's background: with room for two points, they are the two.
+    text = (
+        "The river delta has flooded in four of the last ten springs. "
+        "Farmers in the region grow rice, cotton and melons on irrigated land. "
+        "The regional water office publishes the river's levels every morning. "
+        "Local markets sell most of the harvest in the autumn months. "
+        "The farmers' union urged the ministry to repair the old dams before April. "
+        "The two ministries signed a memorandum on sharing the river's water."
+    )
+    r = client.post("/summarize", json={"text": text, "engine": "extractive", "max_key_points": 2})
+    assert r.status_code == 200, r.text
+    types = sorted(p["type"] for p in r.json()["key_points"])
+    assert types == ["agreement", "request"], r.json()["key_points"]
