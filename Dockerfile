@@ -6,9 +6,10 @@
 # The install steps are the Makefile's `install` target, one for one.
 
 # llama.cpp is compiled from source, and python:3.11-slim has no compiler: the wheel is built
-# here, with the Makefile's flags (no -march=native: that build crashes on some CPUs).
+# here, with the Makefile's flags (every x86-64 level of the CPU backend; the image loads the
+# one the host's CPU runs best, so it is not tied to the build machine's CPU).
 FROM python:3.11 AS llama-wheel
-ARG LLAMA_CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF"
+ARG LLAMA_CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_BACKEND_DL=ON -DGGML_CPU_ALL_VARIANTS=ON"
 RUN pip install --quiet --upgrade pip \
     && CMAKE_ARGS="${LLAMA_CMAKE_ARGS}" pip wheel --quiet --no-deps --no-cache-dir llama-cpp-python==0.3.36 -w /wheels
 

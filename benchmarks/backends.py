@@ -71,6 +71,8 @@ def measure(backend: str, profile: str, cache_dir: Path) -> dict[str, Any]:
         "backend": backend,
         "profile": profile,
         "dtype": llm.dtype,
+        # llama.cpp's CPU code where the build dispatches at run time (haswell, skylakex, ...)
+        "cpu_variant": getattr(llm, "cpu_variant", None),
         "load_s": round(load_s, 1),
         "prefill_tok_s": round(prefill, 1),
         **{k: round(v, 1) for k, v in decode.items()},

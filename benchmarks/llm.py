@@ -338,7 +338,9 @@ def llm_targets(
             continue
         models_mb = b["rss_loaded_mb"] - b["rss_before_mb"]
         target(
-            f"backend {b['backend']} ({b['dtype']}) {b['profile']}: prefill / decode tokens/s",
+            f"backend {b['backend']} ({b['dtype']}"
+            + (f", CPU code {b['cpu_variant']}" if b.get("cpu_variant") else "")
+            + f") {b['profile']}: prefill / decode tokens/s",
             f"prefill {b['prefill_tok_s']}, decode 1 row {b['decode_tok_s_1']}, 8 rows "
             f"{b['decode_tok_s_8']} tok/s; load {b['load_s']} s; +{models_mb} MB resident",
             None,

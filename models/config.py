@@ -96,6 +96,8 @@ class EngineConfig:
     # llama.cpp: KV cells shared by every row and cached prefix, and rows decoded at once.
     llm_context_tokens: int = 8192
     llm_max_sequences: int = 64
+    # A runtime-dispatch llama.cpp build's CPU variant; None: the best this CPU runs.
+    llama_cpu_variant: str | None = None
     # The MT models' batchers; the LLM's use the same limits with its own wait window: an
     # LLM call takes seconds, so a longer window lets concurrent summaries share a batch.
     batch: BatchConfig = field(default_factory=BatchConfig)

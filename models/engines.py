@@ -230,6 +230,7 @@ def load_llm(
             n_ctx=config.llm_context_tokens,
             n_seq_max=config.llm_max_sequences,
             threads=config.torch_threads,
+            cpu_variant=config.llama_cpu_variant,
         )
         return LlamaCppLLM.load(where.path, gguf_file=where.gguf_file, options=options)
     int8 = backend == "torch-int8"

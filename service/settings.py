@@ -167,6 +167,12 @@ class Settings(BaseSettings):
     llm_max_sequences: int = Field(
         64, ge=2, le=256, description="llama.cpp rows (sequences) decoded at once."
     )
+    llama_cpu_variant: str | None = Field(
+        None,
+        pattern=r"^[a-z0-9_]+$",
+        description="llama.cpp CPU code to run (haswell: AVX2; skylakex: AVX-512; "
+        "sapphirerapids: AVX-512 and AMX; ...); default: the best this CPU has.",
+    )
     ct2_compute_type: str | None = Field(
         None, description="CTranslate2 compute type; default int8 on CPU, float16 on GPU."
     )

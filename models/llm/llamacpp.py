@@ -126,6 +126,12 @@ class LlamaCppLLM(LLM):
         return self._llama.file_type
 
     @property
+    def cpu_variant(self) -> str | None:
+        """The CPU code llama.cpp runs (``haswell``, ``sapphirerapids``, ...), where the build
+        dispatches at run time; ``None`` for a build with one CPU backend linked in."""
+        return self._llama.cpu_variant
+
+    @property
     def pending(self) -> int:
         """Rows waiting for admission."""
         with self._cond:

@@ -32,6 +32,8 @@ class LlamaCppOptions:
     n_seq_max: int = 64
     batch_tokens: int = DEFAULT_BATCH_TOKENS
     threads: int | None = None
+    # A runtime-dispatch build's CPU variant (``llamacpp_cpu.py``); None: the best this CPU runs.
+    cpu_variant: str | None = None
 
 
 class LlamaContext:
@@ -41,7 +43,10 @@ class LlamaContext:
         import llama_cpp
         from llama_cpp import _internals
 
+        from models.llm.llamacpp_cpu import load_cpu_backend
+
         logging.getLogger("llama-cpp-python").setLevel(logging.ERROR)
+        self.cpu_variant = load_cpu_backend(options.cpu_variant)
         self._lib = llama_cpp
         self.batch_tokens = options.batch_tokens
         params = llama_cpp.llama_model_default_params()
