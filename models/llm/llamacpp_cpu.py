@@ -26,7 +26,8 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-_VARIANT_FILE = re.compile(r"libggml-cpu-([a-z0-9_]+)\.so$")
+# A CPU variant's library, and the variant's name in it.
+_VARIANT = re.compile(r"libggml-cpu-([a-z0-9_]+)\.so")
 _lock = threading.Lock()
 _loaded: list[str | None] = []  # the outcome of the one load, once it has run
 
@@ -39,7 +40,7 @@ def variant_dirs(package_dir: Path) -> list[Path]:
 
 
 def _variants(folder: Path) -> list[str]:
-    return sorted(m.group(1) for p in folder.iterdir() if (m := _VARIANT_FILE.match(p.name)))
+    return sorted(m.group(1) for p in folder.iterdir() if (m := _VARIANT.fullmatch(p.name)))
 
 
 def loaded_variant(maps: Path = Path("/proc/self/maps")) -> str | None:
@@ -48,7 +49,7 @@ def loaded_variant(maps: Path = Path("/proc/self/maps")) -> str | None:
         text = maps.read_text()
     except OSError:
         return None
-    found = re.search(r"libggml-cpu-([a-z0-9_]+)\.so", text)
+    found = _VARIANT.search(text)
     return found.group(1) if found else None
 
 

@@ -129,8 +129,8 @@ def _asks_someone(verb: Any, target: Any | None) -> bool:
     a party object, or one that owns the thing sought ("sought their support")."""
     if target is not None and _is_party(target):
         return True
-    objects = [c for c in verb.children if c.dep_ == "dobj"]
-    return any(_possessor(o) is not None and _is_party(_possessor(o)) for o in objects)
+    owners = [_possessor(c) for c in verb.children if c.dep_ == "dobj"]
+    return any(owner is not None and _is_party(owner) for owner in owners)
 
 
 def _evidence(lemma: str, actor: Any | None) -> bool:
@@ -308,11 +308,10 @@ def _noun_call(noun: Any) -> bool:
 
 def _phrasal_compound(noun: Any) -> bool:
     """A "call" inside a compound word made from a phrasal verb: "wake-up call", "follow-up
-    call", "call-outs" (a particle on the noun or on a modifier)."""
-    if any(c.dep_ == "prt" for c in noun.children):
-        return True
+    call", "call-outs" (a particle on the noun or on its adjectival modifier; a compound
+    modifier is ruled out before this is asked)."""
     return any(
-        c.dep_ in ("amod", "compound") and any(g.dep_ == "prt" for g in c.children)
+        c.dep_ == "prt" or (c.dep_ == "amod" and any(g.dep_ == "prt" for g in c.children))
         for c in noun.children
     )
 

@@ -92,16 +92,19 @@ def chinese_cue(sentence: str) -> Cue:
 def _zh_made(sentence: str, at: int) -> bool:
     """Whether the agreement found at ``at`` is made: neither negated nor only sought."""
     before = sentence[max(0, at - 4) : at]
-    return not any(n in before[-2:] for n in _ZH_NEGATION) and not any(
-        w in before for w in _ZH_INTENT
-    )
+    return not _zh_negated_at(sentence, at) and not any(w in before for w in _ZH_INTENT)
+
+
+def _zh_negated_at(sentence: str, at: int) -> bool:
+    """A negation in the two characters before ``at`` ("没有要求", "未能达成")."""
+    before = sentence[max(0, at - 2) : at]
+    return any(n in before for n in _ZH_NEGATION)
 
 
 def _zh_affirmed(sentence: str, word: str) -> bool:
     at = sentence.find(word)
     while at >= 0:
-        before = sentence[max(0, at - 2) : at]
-        if not any(n in before for n in _ZH_NEGATION):
+        if not _zh_negated_at(sentence, at):
             return True
         at = sentence.find(word, at + len(word))
     return False
