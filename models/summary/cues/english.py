@@ -121,7 +121,12 @@ def _verb_request(verb: Any, lemma: str) -> Cue | None:
         target, actor = passive_target, _agent(verb)
     target = _earlier_object(verb, target)
     strength = 1.0 if lemma in STRONG else 0.5
-    return Cue(strength, False, phrase(actor), phrase(target), verb.text)
+    actor_text, target_text = phrase(actor), phrase(target)
+    if target is not None and target_text == actor_text:
+        # Both pronouns went back to one speaker ("Pelosi said: '... expect us to ...'"):
+        # no one asks themselves, so the target keeps its own word.
+        target_text = str(target.text)
+    return Cue(strength, False, actor_text, target_text, verb.text)
 
 
 def _asks_someone(verb: Any, target: Any | None) -> bool:
@@ -460,6 +465,9 @@ def _is_party(token: Any) -> bool:
         return True
     if token.pos_ == "PRON":
         return token.lower_ not in ("it", "this", "that", "which", "what")
-    return _lemma(token) in PARTY_WORDS or any(
-        c.dep_ == "compound" and c.pos_ == "PROPN" for c in token.children
+    # The word list holds some plurals only ("fans", "voters"), so both forms are looked up.
+    return (
+        _lemma(token) in PARTY_WORDS
+        or token.lower_ in PARTY_WORDS
+        or any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in token.children)
     )
