@@ -6,6 +6,11 @@ most ``wait_ms`` after the first one for others to join, cuts the batch at ``max
 rows or ``max_batch_tokens`` padded input tokens, runs the model once, and hands each caller
 its own results. The model is only ever touched from its worker thread, so per-model state
 (a tokenizer's ``src_lang``, the xgrammar matchers) needs no further locking.
+
+A model whose backend schedules rows itself (llama.cpp's continuous batching, which admits
+new rows at every decode step) gets several workers instead: a batch taken while another
+runs goes to the backend at once and joins the running rows, rather than waiting for the
+slowest row of the batch before it.
 """
 
 from __future__ import annotations
@@ -41,7 +46,7 @@ class BatchStats:
     batches: int = 0
     items: int = 0
     largest: int = 0
-    running: int = 0  # items in the batch the model is running now
+    running: int = 0  # items in the batches the model is running now
     sizes: Counter[int] = field(default_factory=Counter)  # batches by their size
 
     def record(self, size: int) -> None:
@@ -55,14 +60,18 @@ class BatchStats:
 class MicroBatcher:
     """Merges items from concurrent callers into shared batches for one model."""
 
-    def __init__(self, name: str, run: RunBatch, config: BatchConfig) -> None:
+    def __init__(self, name: str, run: RunBatch, config: BatchConfig, *, workers: int = 1) -> None:
+        """``workers`` > 1 only where ``run`` may be called from several threads at once."""
+        if workers < 1:
+            raise ValueError("a batcher needs at least one worker")
         self.name = name
         self._run = run
         self.config = config
+        self.workers = workers
         self.stats = BatchStats()
         self._queue: deque[_Item] = deque()
         self._cond = threading.Condition()
-        self._thread: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
         self._stopped = False
         # Without micro-batching callers run their own batches; the lock keeps them from
         # running the model at the same time.
@@ -126,17 +135,22 @@ class MicroBatcher:
         return rows <= self.config.max_batch_size and rows * widest <= self.config.max_batch_tokens
 
     def _ensure_thread(self) -> None:
-        if self._thread is None or not self._thread.is_alive():
-            self._thread = threading.Thread(
-                target=self._loop, name=f"batcher-{self.name}", daemon=True
+        self._threads = [t for t in self._threads if t.is_alive()]
+        while len(self._threads) < self.workers:
+            thread = threading.Thread(
+                target=self._loop, name=f"batcher-{self.name}-{len(self._threads)}", daemon=True
             )
-            self._thread.start()
+            thread.start()
+            self._threads.append(thread)
 
     def _take(self) -> list[_Item]:
-        """Items for the next batch (called with the lock held, queue non-empty)."""
+        """Items for the next batch (called with the lock held, queue non-empty); empty when
+        another worker took them while this one waited."""
         first = self._queue[0]
         deadline = first.arrived + self.config.wait_ms / 1000
         while not self._stopped:
+            if first not in self._queue:
+                return []
             same = [item for item in self._queue if item.key == first.key]
             widest = max(item.cost for item in same)
             full = not self._fits(len(same) + 1, widest)
@@ -164,8 +178,10 @@ class MicroBatcher:
                 if self._stopped and not self._queue:
                     return
                 batch = self._take()
+                if not batch:
+                    continue
+                self.stats.running += len(batch)
             batch.sort(key=lambda item: item.cost)
-            self.stats.running = len(batch)
             try:
                 outputs = self._run(batch[0].key, [item.payload for item in batch])
                 if len(outputs) != len(batch):
@@ -177,15 +193,17 @@ class MicroBatcher:
                     item.future.set_exception(exc)
                 continue
             finally:
-                self.stats.running = 0
-            self.stats.record(len(batch))
+                with self._cond:
+                    self.stats.running -= len(batch)
+            with self._cond:
+                self.stats.record(len(batch))
             for item, out in zip(batch, outputs, strict=True):
                 item.future.set_result(out)
 
     def close(self) -> None:
-        """Finish queued work, then stop the worker."""
+        """Finish queued work, then stop the workers."""
         with self._cond:
             self._stopped = True
             self._cond.notify_all()
-        if self._thread is not None:
-            self._thread.join(timeout=60)
+        for thread in self._threads:
+            thread.join(timeout=60)

@@ -54,6 +54,10 @@ class LLM(ABC):
     """An instruct LLM with a chat template, behind one of the backends."""
 
     backend: str = ""
+    # Whether the backend queues rows itself and admits new ones while others decode, so
+    # that callers on several threads share its steps (llama.cpp); torch's generate() runs
+    # in the caller's thread, one call at a time.
+    schedules_rows: bool = False
 
     def __init__(self, tokenizer: PreTrainedTokenizerBase, *, device: str) -> None:
         self.tokenizer = tokenizer

@@ -82,6 +82,7 @@ class LlamaCppLLM(LLM):
     """A GGUF model on llama.cpp, with the Hugging Face tokenizer of the same file."""
 
     backend = "llamacpp"
+    schedules_rows = True
 
     def __init__(
         self,

@@ -25,6 +25,9 @@ class LLMTranslator:
         self.backend = llm.backend
         # Rows of any language pair share a batch (each carries its own system prompt).
         self.mixed_pairs = True
+        # Batches may be handed over from several threads where the backend schedules the
+        # rows of all of them in the same decode steps (models/batching.py).
+        self.concurrent_batches = llm.schedules_rows
         # Glossary terms go into the prompt (seq2seq models get placeholders instead).
         self.takes_terms = True
         # Hand-written example pairs, read once when the manifest turns them on.

@@ -30,6 +30,9 @@ from models.translation.types import SegmentTranslator, Translation, Translation
 # Longest run without a space (outside CJK text) that is sent to a model; longer ones are not
 # language: the longest dictionary words are about 45 letters.
 MAX_UNBROKEN_CHARS = 64
+# Batches in flight at once for a translator whose backend schedules rows itself: a batch
+# taken while others decode joins them at the next step instead of waiting for them to end.
+CONCURRENT_BATCHES = 4
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
@@ -68,7 +71,10 @@ class TranslationService:
         self.generated_tokens: Counter[str] = Counter()
         self.batchers = {
             t.spec.id: MicroBatcher(
-                f"translate-{t.spec.id}", _runner(t, self.generated_tokens), config
+                f"translate-{t.spec.id}",
+                _runner(t, self.generated_tokens),
+                config,
+                workers=CONCURRENT_BATCHES if getattr(t, "concurrent_batches", False) else 1,
             )
             for t in self.translators
         }

@@ -113,7 +113,39 @@ def test_disabled_batching_runs_in_the_caller_in_length_sorted_chunks() -> None:
     result = batcher.map("k", ["ccc", "a", "bb"], [3, 1, 2])
     assert result == ["k:ccc", "k:a", "k:bb"]
     assert [p for _, p in model.batches] == [["a", "bb"], ["ccc"]]
-    assert batcher._thread is None
+    assert batcher._threads == []
+
+
+def test_with_several_workers_a_batch_starts_while_another_runs() -> None:
+    """A backend that schedules rows itself gets the next batch at once (workers=2); with
+    one worker the same batch waits until the first one ends."""
+    for workers, concurrent in ((2, True), (1, False)):
+        model = _Model(hold_first=True)
+        second = threading.Event()
+
+        def run(
+            key: Hashable, payloads: list[Any], model: _Model = model, second: Any = second
+        ) -> list[Any]:
+            if model.started.is_set():
+                second.set()
+            return model(key, payloads)
+
+        batcher = MicroBatcher("t", run, BatchConfig(wait_ms=1), workers=workers)
+        out: dict[str, Any] = {}
+        first = _call(batcher, "en-ru", ["a1"], out)
+        assert model.started.wait(5)
+        later = _call(batcher, "en-ru", ["b1"], out)
+        # the second batch reaches the model before the first one is released, or not
+        assert second.wait(1.0) is concurrent
+        if concurrent:
+            assert batcher.stats.running == 2
+        model.release.set()
+        join_all([first, later], timeout_s=10)
+        assert out == {"a1": ["en-ru:a1"], "b1": ["en-ru:b1"]}
+        assert batcher.stats.items == 2 and batcher.stats.running == 0
+        batcher.close()
+    with pytest.raises(ValueError, match="at least one worker"):
+        MicroBatcher("t", run, BatchConfig(), workers=0)
 
 
 def test_closed_batcher_refuses_work() -> None:

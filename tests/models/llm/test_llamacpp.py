@@ -185,3 +185,55 @@ def test_script_constrained_generation_matches_the_reference(
     assert got == reference.run(requests)
     for generation in got:
         assert letter_scripts(generation.text) == {"CYRILLIC"}
+
+
+def test_translation_batches_of_concurrent_requests_share_decode_steps(
+    fast: Any, reference: TorchLLM
+) -> None:
+    """On llama.cpp the translator's batcher hands a second request's batch over while the
+    first decodes (models/batching.py), so their rows share steps; torch keeps one worker."""
+    from helpers import translation_spec
+
+    from models.config import BatchConfig
+    from models.langdetect import LanguageDetector
+    from models.translation import LLMTranslator, TranslationService
+    from models.translation.service import CONCURRENT_BATCHES
+
+    spec = translation_spec("llm")
+    detector = LanguageDetector()
+    torch_service = TranslationService(
+        [LLMTranslator(spec, reference)], detector, batching=BatchConfig(wait_ms=1)
+    )
+    assert torch_service.batchers[spec.id].workers == 1
+    torch_service.close()
+    service = TranslationService(
+        [LLMTranslator(spec, fast)], detector, batching=BatchConfig(wait_ms=1)
+    )
+    assert service.batchers[spec.id].workers == CONCURRENT_BATCHES > 1
+    long_text = " ".join(["The delegation discussed trade and transport with the ministry"] * 6)
+    short_text = "Exports grew by 12 percent."
+    start = fast.stats.batches
+    alone = {t: service.translate([t], target_lang="ru", source_lang="en").translations
+             for t in (long_text, short_text)}  # fmt: skip
+    steps_alone = fast.stats.batches - start
+    start = fast.stats.batches
+    results: dict[str, Any] = {}
+
+    def call(text: str) -> None:
+        results[text] = service.translate([text], target_lang="ru", source_lang="en").translations
+
+    first = threading.Thread(target=call, args=(long_text,))
+    first.start()
+    # The long row decodes (a few hundred tokens of budget) when the second request comes.
+    deadline = 50
+    while fast.running == 0 and deadline:
+        threading.Event().wait(0.01)
+        deadline -= 1
+    second = threading.Thread(target=call, args=(short_text,))
+    second.start()
+    join_all([first, second], timeout_s=120)
+    service.close()
+    assert results == alone  # greedy: sharing steps changes no output
+    steps_together = fast.stats.batches - start
+    # The same rows in fewer llama_decode steps: the short request's rows joined the long one's.
+    assert steps_together < steps_alone, (steps_together, steps_alone)
