@@ -28,6 +28,8 @@ STRONG = frozenset(
         "pressure",
         "require",
         "tell",
+        "command",
+        "direct",
     ]
 )
 SOFT = frozenset(
@@ -131,6 +133,8 @@ MESSAGE_REQUIRED = {
     "pressure": ("into",),
     "push": ("for",),
     "require": (),
+    "command": (),  # "commanded the troops to withdraw", not "commands respect"
+    "direct": (),  # "directed the ministry to draft", not "directed the film"
 }
 # What one telephones to do ("called to say", "called to congratulate him"): "call" with
 # one of these is a telephone call, not a call on someone.

@@ -17,9 +17,9 @@ from models.text.lexicon import KK_VERB_NEGATION
 # Kazakh stems; a strong trigger names the act of asking.
 _KK_STRONG = (
     "өтін", "шақыр", "талап ет", "талап қой", "тапсыр", "үндеу", "үндеді", "сұрады",
-    "сұрау салды", "жалбарын",
+    "сұрау салды", "жалбарын", "нұсқау бер", "міндеттеді", "қолқа сал",
 )  # fmt: skip
-_KK_SOFT = ("ұсын", "үміт", "күтеді", "күтетін", "сенім білдір", "тілек білдір")
+_KK_SOFT = ("ұсын", "үміт", "күтеді", "күтетін", "сенім білдір", "тілек білдір", "кеңес бер")
 _KK_AGREE = (
     "келісті", "келіскен", "келісілді", "келісімге қол", "келісім жасас",
     "меморандумға қол", "шартқа қол", "уағдалас", "келісімге кел", "келісім бер",
@@ -27,13 +27,18 @@ _KK_AGREE = (
 # "-ма/-ме/-ба/-бе/-па/-пе" before a tense ending, right after a trigger stem: a negated verb.
 _KK_NEGATED = re.compile(KK_VERB_NEGATION + r"\b")
 _KK_QUESTION = re.compile(r"\?|\b(?:қалай|неге|неліктен|қашан|қайда|кім|кімдер|не)\b")
+# "бұйыр-" is left out: besides "ordered" it means "fell to" ("Үшінші орын ... бұйырды", third
+# place went to ...), which a stem cannot tell apart.
 # Words that begin with a trigger stem and are something else: "шақырым" is a kilometre,
 # "тапсырыс" an order for goods ("мемлекеттік тапсырыс", state procurement), "үміткер" a
 # candidate; and hope given, not voiced ("басқаларға үміт беру/сыйлау", to give others hope).
 _KK_FALSE_FRIENDS = re.compile(r"шақырым|тапсырыс|үміткер|үміт\w*\s+(?:бер|сыйла)")
 
-_ZH_STRONG = ("要求", "呼吁", "敦促", "促请", "吁请", "请求", "恳请", "邀请", "责成", "敦请")
-_ZH_SOFT = ("希望", "期待", "期望", "盼望", "提议", "建议", "主张", "寄望", "游说")
+_ZH_STRONG = (
+    "要求", "呼吁", "敦促", "促请", "吁请", "请求", "恳请", "邀请", "责成", "敦请",
+    "责令", "勒令", "命令", "恳求", "催促", "督促", "力促",
+)  # fmt: skip
+_ZH_SOFT = ("希望", "期待", "期望", "盼望", "期盼", "提议", "倡议", "建议", "主张", "寄望", "游说")
 _ZH_AGREE = ("同意", "商定", "缔结", "议定", "约定")
 _ZH_NEGATION = ("不", "没", "未", "拒绝", "无法")
 # Hope given, not voiced: "为其他人带来希望" (to bring others hope).

@@ -65,6 +65,11 @@ SENSES = [
     ("The team scored the three goals they required to win the cup.", 0.0),
     ("The parties were seeking votes in the rural districts.", 0.0),
     ("The mayor sought their support for the new bridge.", 0.5),
+    # FrameNet Request verbs with other senses: a request only with what to do
+    ("The president directed the ministry to draft a new law.", 1.0),
+    ("She directed the film in 2010.", 0.0),
+    ("The general commanded the troops to withdraw.", 1.0),
+    ("The captain commands respect across the league.", 0.0),
     # a party named in the plural only in the word list ("fans", not "fan")
     ("The club wants fans to arrive early.", 0.5),
 ]
