@@ -9,6 +9,7 @@ resident memory before and after the load (so the model's own share is known).
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -36,7 +37,9 @@ def measure(backend: str, profile: str, cache_dir: Path) -> dict[str, Any]:
     before = _rss_mb()
     spec = load_profile(profile).by_task("llm")[0]
     where = resolve(spec, cache_dir=cache_dir, hub_offline=True)
-    config = EngineConfig(llm_backend=backend)  # type: ignore[arg-type]
+    # LLAMA_CPU_VARIANT, the service's setting, pins llama.cpp's CPU code here too.
+    variant = os.environ.get("LLAMA_CPU_VARIANT") or None
+    config = EngineConfig(llm_backend=backend, llama_cpu_variant=variant)  # type: ignore[arg-type]
     started = time.perf_counter()
     llm = load_llm(spec, where, config, device="cpu", dtype=torch.float32)
     load_s = time.perf_counter() - started
