@@ -285,10 +285,10 @@ class LLMEngine:
                 f"key point {n}: the LLM answer did not complete; source sentence used"
             ]
         warnings: list[str] = []
-        actor = self._party(answer.get("actor"), article, i, f"key point {n} actor")
+        actor = self._party(answer.get("actor"), article, (i, kind), f"key point {n} actor")
         # A figure states an amount; it is not directed at anyone.
         target = (
-            self._party(answer.get("target"), article, i, f"key point {n} target")
+            self._party(answer.get("target"), article, (i, kind), f"key point {n} target")
             if kind != "figure"
             else None
         )
@@ -305,13 +305,28 @@ class LLMEngine:
         target_name = target.name if target else None
         return KeyPoint(text, kind, actor.name, target_name, evidence, confidence), warnings
 
-    def _party(self, value: object, article: Article, i: int, label: str) -> Party:
-        """A party the article names, and where sentence ``i`` has it, a noun phrase there."""
+    def _party(
+        self, value: object, article: Article, point: tuple[int, PointType], label: str
+    ) -> Party:
+        """A party the article names, and where sentence ``i`` of ``point`` (its index and
+        type) has it, a noun phrase there. A request or agreement is between parties: a
+        phrase there that names a topic ("the protection of the rights of ...") gives way to
+        the party the speech-act cue read from the parse for the same role, or to none."""
+        i, kind = point
         party = check_party(value, article.text, label)
         roles = self.grounder.roles
         sentence = article.sentences[i].span.text
-        if party.name and roles and not roles.party_phrase(party.name, sentence, article.lang):
+        if not (party.name and roles):
+            return party
+        if not roles.party_phrase(party.name, sentence, article.lang):
             return Party(None, f"{label}: {party.name!r} is not a noun phrase of its sentence")
+        if kind in ("request", "agreement") and not roles.names_party(
+            party.name, sentence, article.lang
+        ):
+            act = article.acts[i] if article.acts else None
+            cue = (act.actor if label.endswith("actor") else act.target) if act else None
+            why = f"{label}: {party.name!r} names no party"
+            return Party(cue, f"{why}; the parse's {cue!r} used" if cue else f"{why}; dropped")
         return party
 
     def _headline_request(self, article: Article) -> tuple[GenerationRequest, _Lead]:

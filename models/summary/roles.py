@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from models.languages import LangCode
+from models.summary.cues.english import is_party
 from models.summary.cues.english_words import NOMINAL
 
 Parse = Callable[[Sequence[str]], list[Any]]
@@ -69,6 +70,23 @@ class RoleCheck:
         (doc,) = self._docs([sentence])
         span = doc.char_span(start, start + len(name), alignment_mode="expand")
         return span is None or _noun_phrase(span)
+
+    def names_party(self, name: str, sentence: str, lang: LangCode) -> bool:
+        """Whether ``name``, where it occurs in ``sentence``, is a noun phrase headed by a
+        party: a person, organisation, country or people, or a word for one ("minister",
+        "side"), not a topic ("protection of the rights of ..."). A request or an agreement
+        is between parties. A name the sentence does not contain, and any name outside
+        English, passes."""
+        if lang != "en":
+            return True
+        start = sentence.casefold().find(name.casefold())
+        if start < 0:
+            return True
+        (doc,) = self._docs([sentence])
+        span = doc.char_span(start, start + len(name), alignment_mode="expand")
+        if span is None:
+            return True
+        return _noun_phrase(span) and is_party(span.root)
 
     def invented_agent(self, claim: str, source: str, lang: LangCode) -> bool:
         """Whether the rewrite ``claim`` makes someone the subject of a verb that the

@@ -16,6 +16,8 @@ import pytest
 from fastapi.testclient import TestClient
 from helpers import REPO_ROOT, SEED
 
+from models.summary.cues.detector import CueDetector
+from models.summary.roles import RoleCheck
 from service.main import create_app
 from service.settings import Settings
 
@@ -67,6 +69,17 @@ def test_seed_has_the_visa_request(seed_summary: dict) -> None:
     assert point["target"] == "China"
     for span in point["evidence"]:
         assert SEED[span["start"] : span["end"]] == span["text"]
+
+
+def test_seed_requests_and_agreements_are_between_parties(seed_summary: dict) -> None:
+    # The LLM gave the seed's agreement a topic as its target before the party check.
+    roles = RoleCheck(CueDetector().parse_english)
+    acts = [p for p in seed_summary["key_points"] if p["type"] in ("request", "agreement")]
+    assert acts
+    for point in acts:
+        sentence = " ".join(e["text"] for e in point["evidence"])
+        for name in (point["actor"], point["target"]):
+            assert name is None or roles.names_party(name, sentence, "en"), (name, sentence)
 
 
 def test_seed_figures_and_dateline(seed_summary: dict) -> None:

@@ -112,7 +112,7 @@ def _verb_request(verb: Any, lemma: str) -> Cue | None:
             return None
         if target is None and complement is not None:
             target = _subject(complement)
-        if target is None or not _is_party(target) or _same(target, actor):
+        if target is None or not is_party(target) or _same(target, actor):
             return None  # "Brad wants to play", "I wish I could": a wish for oneself
     if _evidence(lemma, actor):
         return None
@@ -132,10 +132,10 @@ def _verb_request(verb: Any, lemma: str) -> Cue | None:
 def _asks_someone(verb: Any, target: Any | None) -> bool:
     """Whether "seek" names whom it asks: a party it is sought from ("from the residents"),
     a party object, or one that owns the thing sought ("sought their support")."""
-    if target is not None and _is_party(target):
+    if target is not None and is_party(target):
         return True
     owners = [_possessor(c) for c in verb.children if c.dep_ == "dobj"]
-    return any(owner is not None and _is_party(owner) for owner in owners)
+    return any(owner is not None and is_party(owner) for owner in owners)
 
 
 def _evidence(lemma: str, actor: Any | None) -> bool:
@@ -143,7 +143,7 @@ def _evidence(lemma: str, actor: Any | None) -> bool:
     "our results suggest ..." state evidence, not a proposal."""
     if lemma not in ("propose", "suggest", "recommend") or actor is None:
         return False
-    return not _is_party(actor) and _lemma(actor) not in DOCUMENTS
+    return not is_party(actor) and _lemma(actor) not in DOCUMENTS
 
 
 def _same(a: Any, b: Any | None) -> bool:
@@ -170,7 +170,7 @@ def _has_message(verb: Any, lemma: str, children: list[Any]) -> bool:
         return bool(on) or (clause is not None and clause.dep_ == "xcomp")
     if lemma == "require":  # "the investigator required us to leave", not "laws requiring"
         subject = _asker(verb)
-        if clause is None or subject is None or not _is_party(subject):
+        if clause is None or subject is None or not is_party(subject):
             return False
         # "the points they required to beat X": the to-clause is their own purpose, a need;
         # a request tells someone else ("required us to leave", "required that he leave").
@@ -188,7 +188,7 @@ def _has_message(verb: Any, lemma: str, children: list[Any]) -> bool:
         # "the role demanded famous voices", "something increasingly demanded by younger
         # shoppers": a need or a market's demand, unless a party or its text demands
         subject = _subject(verb) or _agent(verb)
-        if subject is not None and not _is_party(subject) and _lemma(subject) not in DOCUMENTS:
+        if subject is not None and not is_party(subject) and _lemma(subject) not in DOCUMENTS:
             return False
     if lemma == "tell":  # "told them to leave", "told me I must stop", not "told me it was"
         ccomp = next((c for c in children if c.dep_ == "ccomp"), None)
@@ -213,7 +213,7 @@ def _purchase(verb: Any) -> bool:
     things = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
     if verb.dep_ in ("relcl", "acl"):
         things.append(verb.head)
-    return any(not _is_party(t) and any(c.dep_ == "nummod" for c in t.children) for t in things)
+    return any(not is_party(t) and any(c.dep_ == "nummod" for c in t.children) for t in things)
 
 
 def _permission(clause: Any) -> bool:
@@ -234,7 +234,7 @@ def _mandative_request(clause: Any) -> bool:
 
 
 def _party_object_of(verb: Any) -> bool:
-    return any(c.dep_ in ("dobj", "dative") and _is_party(c) for c in verb.children)
+    return any(c.dep_ in ("dobj", "dative") and is_party(c) for c in verb.children)
 
 
 def _obliged(clause: Any) -> bool:
@@ -292,7 +292,7 @@ def _noun_request(noun: Any, lemma: str) -> Cue | None:
     actor = _asker(head) if voiced else _subject(noun.head) or _possessor(noun)
     target = _agent_in(noun)
     if target is None and voiced:  # "gave the government a task to ..."
-        target = next((c for c in head.children if c.dep_ == "dative" and _is_party(c)), None)
+        target = next((c for c in head.children if c.dep_ == "dative" and is_party(c)), None)
     if lemma not in STRONG_NOUNS and target is None:
         # "expressed hope" with no one named who should act: a wish, not a request
         return None
@@ -331,7 +331,7 @@ def _is_agreement(token: Any, lemma: str) -> bool:
         ):
             return False  # "agree with him" is an opinion
         subject = _subject(token) or next((c for c in children if c.dep_ == "nsubjpass"), None)
-        return subject is None or _is_party(subject) or subject.lower_ == "it"
+        return subject is None or is_party(subject) or subject.lower_ == "it"
     if lemma in AGREEMENT_VERBS and token.pos_ == "VERB":
         objects = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
         return any(_lemma(o) in AGREEMENT_NOUNS for o in objects)
@@ -379,7 +379,7 @@ def _asker(verb: Any) -> Any | None:
     on ..."), and the subject of the verb that reports it is taken."""
     subject = _subject(verb)
     node, hops = verb, 0
-    while hops < 3 and (subject is None or (hops and not _is_party(subject))):
+    while hops < 3 and (subject is None or (hops and not is_party(subject))):
         joins = ("conj", "xcomp", "advcl") if subject is None else ("ccomp",)
         if node.dep_ not in joins or node.head is node:
             break
@@ -401,7 +401,7 @@ def _addressee(verb: Any, lemma: str) -> Any | None:
     children = list(verb.children)
     direct = next((c for c in children if c.dep_ in ("dobj", "dative")), None)
     to_clause = next((c for c in children if c.dep_ == "xcomp" or _to_clause(c)), None)
-    if direct is not None and (_is_party(direct) or to_clause is not None):
+    if direct is not None and (is_party(direct) or to_clause is not None):
         return direct  # "urged neighbours", "ordered the couple to break up"
     for prep in (c for c in children if c.dep_ in ("prep", "prt")):
         if prep.lower_ in ADDRESSEE_PREPS.get(lemma, ()) or (
@@ -416,10 +416,10 @@ def _addressee(verb: Any, lemma: str) -> Any | None:
     clause = next((c for c in children if c.dep_ in ("ccomp", "xcomp")), None)
     if clause is not None and lemma in ("demand", "insist", "propose", "suggest", "request"):
         subject = _subject(clause)
-        return subject if subject is not None and _is_party(subject) else None
+        return subject if subject is not None and is_party(subject) else None
     if to_clause is not None and to_clause.dep_ == "advcl":  # "called for fans to attend"
         subject = _subject(to_clause)
-        return subject if subject is not None and _is_party(subject) else None
+        return subject if subject is not None and is_party(subject) else None
     return None
 
 
@@ -430,7 +430,7 @@ def _earlier_object(verb: Any, target: Any | None) -> Any | None:
     if target is None or target.lower_ not in ("them", "him", "her") or verb.dep_ != "conj":
         return target
     earlier = next((c for c in verb.head.children if c.dep_ in ("dobj", "dative")), None)
-    return earlier if earlier is not None and _is_party(earlier) else target
+    return earlier if earlier is not None and is_party(earlier) else target
 
 
 def _source_of(verb: Any, lemma: str) -> Any | None:
@@ -445,7 +445,7 @@ def _source_of(verb: Any, lemma: str) -> Any | None:
         for prep in holder.children:
             if prep.dep_ == "prep" and prep.lower_ == "from":
                 obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
-                if obj is not None and _is_party(obj):
+                if obj is not None and is_party(obj):
                     return obj
     return None
 
@@ -453,14 +453,14 @@ def _source_of(verb: Any, lemma: str) -> Any | None:
 def _agent_in(noun: Any) -> Any | None:
     """Who should act, inside a request noun's phrase ("hope for X to ...", "... by X")."""
     for token in noun.subtree:
-        if token.dep_ == "pobj" and token.head.lower_ in ("by", "on", "to") and _is_party(token):
+        if token.dep_ == "pobj" and token.head.lower_ in ("by", "on", "to") and is_party(token):
             return token
-        if token.dep_ == "nsubj" and token.head is not noun.head and _is_party(token):
+        if token.dep_ == "nsubj" and token.head is not noun.head and is_party(token):
             return token
     return None
 
 
-def _is_party(token: Any) -> bool:
+def is_party(token: Any) -> bool:
     if token.ent_type_ in PARTY_ENTITIES or token.pos_ == "PROPN":
         return True
     if token.pos_ == "PRON":

@@ -133,3 +133,53 @@ def test_the_llm_engine_drops_misread_roles(engines: Engines) -> None:
     }
     point, warnings = engine._key_point(article, 0, 1, ("statement", 0.9), kept)
     assert point.actor == "City council" and not warnings, warnings
+
+
+@pytest.mark.parametrize(
+    ("name", "sentence", "ok"),
+    [
+        ("the Kazakh side", "The Kazakh side asked the Chinese side to reopen the office.", True),
+        ("Norway", "Finland urged Norway to reopen the border.", True),
+        ("the government", "Unions called on the government to raise pay.", True),
+        # a topic is what was agreed, not who agreed it
+        ("Protection of the rights of seasonal workers",
+         "It was agreed that the protection of the rights of seasonal workers will improve.",
+         False),
+        ("the new budget", "The council approved the new budget on Monday.", False),
+        ("Berg", "Another sentence entirely.", True),  # not in this sentence: not judged
+    ],
+)  # fmt: skip
+def test_a_request_or_agreement_party_is_a_party(
+    roles: RoleCheck, name: str, sentence: str, ok: bool
+) -> None:
+    assert roles.names_party(name, sentence, "en") is ok
+    assert roles.names_party(name, sentence, "ru")  # no parse outside English
+
+
+AGREED = (
+    "Finland urged Norway to reopen the border crossing at once. It was agreed that the "
+    "protection of the rights of seasonal workers will improve."
+)
+
+
+def test_a_topic_given_as_a_party_gives_way_to_the_parse(engines: Engines) -> None:
+    summarizer = engines.summarizer
+    engine = summarizer.llm_engine
+    assert isinstance(engine, LLMEngine)
+    article = summarizer.analyse(AGREED, lang="en")
+    assert article.acts and article.acts[0].request and article.acts[0].target == "Norway"
+    topic = "protection of the rights of seasonal workers"
+    # the request's target is a topic here: the cue's "Norway" takes its place
+    answer = {"actor": "Finland", "target": "the border crossing", "point": "Finland urged "
+              "Norway to reopen the border crossing at once."}  # fmt: skip
+    point, warnings = engine._key_point(article, 0, 1, ("request", 0.9), answer)
+    assert (point.actor, point.target) == ("Finland", "Norway"), warnings
+    assert any("names no party" in w and "'Norway' used" in w for w in warnings), warnings
+    # the agreement names no party, so the topic goes and nothing replaces it
+    answer = {"actor": "", "target": topic, "point": AGREED.split(". ")[1]}
+    point, warnings = engine._key_point(article, 1, 2, ("agreement", 0.9), answer)
+    assert point.target is None
+    assert any("names no party" in w and "dropped" in w for w in warnings), warnings
+    # as a statement's target, the same phrase is not judged as a party
+    point, _ = engine._key_point(article, 1, 2, ("statement", 0.9), answer)
+    assert point.target == topic[0].upper() + topic[1:]
