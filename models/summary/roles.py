@@ -62,13 +62,7 @@ class RoleCheck:
     def party_phrase(self, name: str, sentence: str, lang: LangCode) -> bool:
         """Whether ``name``, where it occurs in ``sentence``, is a noun phrase there. A name
         the sentence does not contain, and any name outside English, passes."""
-        if lang != "en":
-            return True
-        start = sentence.casefold().find(name.casefold())
-        if start < 0:
-            return True
-        (doc,) = self._docs([sentence])
-        span = doc.char_span(start, start + len(name), alignment_mode="expand")
+        span = self._span(name, sentence, lang)
         return span is None or _noun_phrase(span)
 
     def names_party(self, name: str, sentence: str, lang: LangCode) -> bool:
@@ -77,16 +71,18 @@ class RoleCheck:
         "side"), not a topic ("protection of the rights of ..."). A request or an agreement
         is between parties. A name the sentence does not contain, and any name outside
         English, passes."""
+        span = self._span(name, sentence, lang)
+        return span is None or (_noun_phrase(span) and is_party(span.root))
+
+    def _span(self, name: str, sentence: str, lang: LangCode) -> Any:
+        """The parsed span of ``name`` in ``sentence`` (English only), else ``None``."""
         if lang != "en":
-            return True
+            return None
         start = sentence.casefold().find(name.casefold())
         if start < 0:
-            return True
+            return None
         (doc,) = self._docs([sentence])
-        span = doc.char_span(start, start + len(name), alignment_mode="expand")
-        if span is None:
-            return True
-        return _noun_phrase(span) and is_party(span.root)
+        return doc.char_span(start, start + len(name), alignment_mode="expand")
 
     def invented_agent(self, claim: str, source: str, lang: LangCode) -> bool:
         """Whether the rewrite ``claim`` makes someone the subject of a verb that the
