@@ -8,7 +8,11 @@
    the LLM's request scores then drive the selection.
 3. For the selected sentences only, schema-constrained ``{actor, target, point}`` JSON; the
    point must ground (``Grounder``) and the parties must be named in the article
-   (``check_party``), else the source sentence is used and a warning says why.
+   (``check_party``), else the source sentence is used and a warning says why. On an
+   English request or agreement the speech-act cue's parties from the dependency parse
+   replace the LLM's: its actor where it found one, and its target always. On the dev
+   set's tune half (71 requests, 0.5B, 2026-12-04) the LLM's parties matched the labels
+   for 32 actors and 30 targets, the cue's for 45 and 53, and this mix for 48 and 54.
 4. A headline as constrained JSON, whose numbers must occur in the article (else the
    extractive headline); the summary is the extractive one.
 """
@@ -279,7 +283,15 @@ class LLMEngine:
         which is ``None`` when it did not complete; the warnings it raised."""
         sentence = article.sentences[i]
         kind, confidence = typed
-        fallback = KeyPoint(sentence.span.text, kind, None, None, (sentence.span,), confidence)
+        cue = _cue_parties(article, i, kind)
+        fallback = KeyPoint(
+            sentence.span.text,
+            kind,
+            cue[0] if cue else None,
+            cue[1] if cue else None,
+            (sentence.span,),
+            confidence,
+        )
         if answer is None:
             return fallback, [
                 f"key point {n}: the LLM answer did not complete; source sentence used"
@@ -292,6 +304,11 @@ class LLMEngine:
             if kind != "figure"
             else None
         )
+        if cue is not None:
+            # The parse's parties beat the LLM's on English requests (module docstring):
+            # its actor where it found one, and its target, or none, always.
+            actor = Party(cue[0]) if cue[0] else actor
+            target = Party(cue[1])
         warnings += [p.warning for p in (actor, target) if p is not None and p.warning]
         grounded = self.grounder.ground(str(answer.get("point", "")), article, anchor=i)
         text, evidence = sentence.span.text, fallback.evidence
@@ -395,6 +412,19 @@ class LLMEngine:
                 ),
             )
         return _Headline(headline, lead.summary, ())
+
+
+def _cue_parties(
+    article: Article, index: int, kind: PointType
+) -> tuple[str | None, str | None] | None:
+    """The speech-act cue's actor and target for an English request or agreement the
+    speech-act model typed, else ``None`` (the LLM's parties are used)."""
+    act = article.acts[index] if article.acts else None
+    if article.lang != "en" or act is None or kind not in ("request", "agreement"):
+        return None
+    if not (act.request or act.agreement):
+        return None
+    return act.actor, act.target
 
 
 def _undecided(article: Article, index: int) -> bool:

@@ -162,24 +162,28 @@ AGREED = (
 )
 
 
-def test_a_topic_given_as_a_party_gives_way_to_the_parse(engines: Engines) -> None:
+def test_english_request_and_agreement_parties_come_from_the_parse(engines: Engines) -> None:
     summarizer = engines.summarizer
     engine = summarizer.llm_engine
     assert isinstance(engine, LLMEngine)
     article = summarizer.analyse(AGREED, lang="en")
     assert article.acts and article.acts[0].request and article.acts[0].target == "Norway"
+    assert article.acts[1].agreement and article.acts[1].actor is None
     topic = "protection of the rights of seasonal workers"
-    # the request's target is a topic here: the cue's "Norway" takes its place
+    # the request's target from the LLM is a thing: the parse's "Norway" replaces it
     answer = {"actor": "Finland", "target": "the border crossing", "point": "Finland urged "
               "Norway to reopen the border crossing at once."}  # fmt: skip
-    point, warnings = engine._key_point(article, 0, 1, ("request", 0.9), answer)
-    assert (point.actor, point.target) == ("Finland", "Norway"), warnings
-    assert any("names no party" in w and "'Norway' used" in w for w in warnings), warnings
-    # the agreement names no party, so the topic goes and nothing replaces it
-    answer = {"actor": "", "target": topic, "point": AGREED.split(". ")[1]}
+    point, _ = engine._key_point(article, 0, 1, ("request", 0.9), answer)
+    assert (point.actor, point.target) == ("Finland", "Norway")
+    # the same parties when the LLM's answer did not complete
+    point, _ = engine._key_point(article, 0, 1, ("request", 0.9), None)
+    assert (point.actor, point.target) == ("Finland", "Norway")
+    # the agreement names no party: the parse's empty target stands, and an LLM actor
+    # that is a topic is dropped with a warning
+    answer = {"actor": topic, "target": topic, "point": AGREED.split(". ")[1]}
     point, warnings = engine._key_point(article, 1, 2, ("agreement", 0.9), answer)
-    assert point.target is None
-    assert any("names no party" in w and "dropped" in w for w in warnings), warnings
-    # as a statement's target, the same phrase is not judged as a party
+    assert (point.actor, point.target) == (None, None)
+    assert any("actor" in w and "names no party; dropped" in w for w in warnings), warnings
+    # as a statement's, the same phrases are the LLM's and are not judged as parties
     point, _ = engine._key_point(article, 1, 2, ("statement", 0.9), answer)
     assert point.target == topic[0].upper() + topic[1:]
