@@ -297,18 +297,19 @@ class LLMEngine:
                 f"key point {n}: the LLM answer did not complete; source sentence used"
             ]
         warnings: list[str] = []
-        actor = self._party(answer.get("actor"), article, (i, kind), f"key point {n} actor")
-        # A figure states an amount; it is not directed at anyone.
-        target = (
-            self._party(answer.get("target"), article, (i, kind), f"key point {n} target")
-            if kind != "figure"
-            else None
+        # The parse's parties beat the LLM's on English requests (module docstring): its
+        # actor where it found one, and its target, or none, always. A figure states an
+        # amount; it is not directed at anyone.
+        actor = (
+            Party(cue[0])
+            if cue and cue[0]
+            else self._party(answer.get("actor"), article, (i, kind), f"key point {n} actor")
         )
+        target: Party | None = None
         if cue is not None:
-            # The parse's parties beat the LLM's on English requests (module docstring):
-            # its actor where it found one, and its target, or none, always.
-            actor = Party(cue[0]) if cue[0] else actor
             target = Party(cue[1])
+        elif kind != "figure":
+            target = self._party(answer.get("target"), article, (i, kind), f"key point {n} target")
         warnings += [p.warning for p in (actor, target) if p is not None and p.warning]
         grounded = self.grounder.ground(str(answer.get("point", "")), article, anchor=i)
         text, evidence = sentence.span.text, fallback.evidence
@@ -327,8 +328,8 @@ class LLMEngine:
     ) -> Party:
         """A party the article names, and where sentence ``i`` of ``point`` (its index and
         type) has it, a noun phrase there. A request or agreement is between parties: a
-        phrase there that names a topic ("the protection of the rights of ...") gives way to
-        the party the speech-act cue read from the parse for the same role, or to none."""
+        phrase there that names a topic ("the protection of the rights of ...") is
+        dropped."""
         i, kind = point
         party = check_party(value, article.text, label)
         roles = self.grounder.roles
@@ -340,10 +341,7 @@ class LLMEngine:
         if kind in ("request", "agreement") and not roles.names_party(
             party.name, sentence, article.lang
         ):
-            act = article.acts[i] if article.acts else None
-            cue = (act.actor if label.endswith("actor") else act.target) if act else None
-            why = f"{label}: {party.name!r} names no party"
-            return Party(cue, f"{why}; the parse's {cue!r} used" if cue else f"{why}; dropped")
+            return Party(None, f"{label}: {party.name!r} names no party; dropped")
         return party
 
     def _headline_request(self, article: Article) -> tuple[GenerationRequest, _Lead]:
