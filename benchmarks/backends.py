@@ -1,9 +1,11 @@
 """Prefill and decode speed of each LLM backend on the offline GGUF, one subprocess each.
 
-``python -m benchmarks.backends BACKEND PROFILE`` loads the profile's LLM on BACKEND (torch,
-torch-int8, llamacpp) and prints one JSON line: load seconds, prefill tokens/s (one prompt of
-about 400 tokens), decode tokens/s with 1 and with 8 rows decoding at once, and the process's
-resident memory before and after the load (so the model's own share is known).
+``python -m benchmarks.backends BACKEND PROFILE [CACHE_DIR [DEVICE]]`` loads the profile's LLM
+on BACKEND (torch, torch-int8, llamacpp) and DEVICE (``cpu``, or ``cuda`` for the torch
+bfloat16 GPU path, the dtype the service takes there) and prints one JSON line: load
+seconds, prefill tokens/s (one prompt of about 400 tokens), decode tokens/s with 1 and with 8
+rows decoding at once, the process's resident memory before and after the load (so the
+model's own share is known), and on CUDA the peak GPU memory torch allocated.
 """
 
 from __future__ import annotations
@@ -25,13 +27,13 @@ def _rss_mb() -> float:
     return float(psutil.Process().memory_info().rss) / 2**20
 
 
-def measure(backend: str, profile: str, cache_dir: Path) -> dict[str, Any]:
+def measure(backend: str, profile: str, cache_dir: Path, device: str = "cpu") -> dict[str, Any]:
     """Load, then time prefill and decode with the backend's own batching."""
     import torch
 
     from models.assets import resolve
     from models.config import EngineConfig
-    from models.engines import load_llm
+    from models.engines import default_dtype, load_llm
     from models.manifest import load_profile
 
     before = _rss_mb()
@@ -41,7 +43,7 @@ def measure(backend: str, profile: str, cache_dir: Path) -> dict[str, Any]:
     variant = os.environ.get("LLAMA_CPU_VARIANT") or None
     config = EngineConfig(llm_backend=backend, llama_cpu_variant=variant)  # type: ignore[arg-type]
     started = time.perf_counter()
-    llm = load_llm(spec, where, config, device="cpu", dtype=torch.float32)
+    llm = load_llm(spec, where, config, device=device, dtype=default_dtype(device))
     load_s = time.perf_counter() - started
     loaded = _rss_mb()
     try:
@@ -73,6 +75,7 @@ def measure(backend: str, profile: str, cache_dir: Path) -> dict[str, Any]:
     return {
         "backend": backend,
         "profile": profile,
+        "device": device,
         "dtype": llm.dtype,
         # llama.cpp's CPU code where the build dispatches at run time (haswell, skylakex, ...)
         "cpu_variant": getattr(llm, "cpu_variant", None),
@@ -83,16 +86,22 @@ def measure(backend: str, profile: str, cache_dir: Path) -> dict[str, Any]:
         "rss_loaded_mb": round(loaded),
         "rss_end_mb": round(_rss_mb()),
         "threads": torch.get_num_threads(),
+        **(
+            {"gpu_peak_mb": round(torch.cuda.max_memory_allocated() / 2**20)}
+            if device.startswith("cuda")
+            else {}
+        ),
     }
 
 
 def main(argv: list[str]) -> None:
-    """``BACKEND PROFILE [CACHE_DIR]``: print the measurement as one JSON line."""
+    """``BACKEND PROFILE [CACHE_DIR [DEVICE]]``: print the measurement as one JSON line."""
     from models.config import default_cache_dir
 
     backend, profile = argv[0], argv[1]
     cache_dir = Path(argv[2]) if len(argv) > 2 else default_cache_dir()
-    print(json.dumps(measure(backend, profile, cache_dir)))
+    device = argv[3] if len(argv) > 3 else "cpu"
+    print(json.dumps(measure(backend, profile, cache_dir, device)))
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from typing import Any
 
 from benchmarks.baseline import BASELINE_COMMIT, Checkout
 from benchmarks.common import Row, empty_row, find, make_row
+from benchmarks.gpu import Gpu
 from benchmarks.load import ROOT, LevelResult, ServerProcess, run_level
 
 SEED_ARTICLE = ROOT / "tests" / "fixtures" / "seed_article.txt"
@@ -54,13 +55,17 @@ class Measured:
     responses: list[dict[str, Any]] = field(default_factory=list)
 
 
-def llm_systems(args: argparse.Namespace, baseline: Checkout | None) -> list[LLMSystem]:
-    """5cd8b29 (torch), today's code on llama.cpp (0.5B and 1.5B) and on torch (0.5B)."""
+def llm_systems(args: argparse.Namespace, baseline: Checkout | None, gpu: Gpu) -> list[LLMSystem]:
+    """5cd8b29 (torch), today's code on llama.cpp (0.5B and 1.5B) and on torch (0.5B), and
+    on torch bfloat16 on the GPU where there is one."""
     common: dict[str, Any] = {
         "hf_hub_offline": True,
         "cache_dir": str(args.cache_dir),
         "max_queue": 64,
         "log_level": "WARNING",
+        # Every CPU system stays on the CPU on a GPU machine too (the default, auto, would
+        # move it), so the CPU ratios mean the same everywhere.
+        "device": "cpu",
     }
     systems = []
     if baseline is not None:
@@ -86,6 +91,14 @@ def llm_systems(args: argparse.Namespace, baseline: Checkout | None) -> list[LLM
                 "now torch",
                 "qwen-0.5b",
                 {**common, "model_profile": "offline", "llm_backend": "torch"},
+            )
+        )
+    if gpu.torch:
+        systems.append(
+            LLMSystem(
+                "now torch cuda",
+                "qwen-0.5b",
+                {**common, "model_profile": "offline", "llm_backend": "torch", "device": "cuda"},
             )
         )
     if args.large:
@@ -212,26 +225,43 @@ def _translate_scaling(
     return rows
 
 
-def bench_backends(args: argparse.Namespace) -> list[dict[str, Any]]:
+def backend_plan(args: argparse.Namespace, gpu: Gpu) -> list[tuple[str, str, str]]:
+    """(backend, profile, device) for each backend measurement."""
+    plan = [("llamacpp", "offline", "cpu"), ("torch", "offline", "cpu")]
+    if not args.quick:
+        plan.append(("torch-int8", "offline", "cpu"))
+    if gpu.torch:
+        plan.append(("torch", "offline", "cuda"))
+    if args.large:
+        plan.append(("llamacpp", "offline-1.5b", "cpu"))
+    return plan
+
+
+def bench_backends(args: argparse.Namespace, gpu: Gpu) -> list[dict[str, Any]]:
     """Prefill/decode tokens/s and memory of each backend, each in its own process."""
     out = []
-    plan = [("llamacpp", "offline"), ("torch", "offline")]
-    if not args.quick:
-        plan.append(("torch-int8", "offline"))
-    if args.large:
-        plan.append(("llamacpp", "offline-1.5b"))
-    for backend, profile in plan:
+    for backend, profile, device in backend_plan(args, gpu):
         cmd = [sys.executable, "-m", "benchmarks.backends", backend, profile, str(args.cache_dir)]
+        cmd.append(device)
         try:
             done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=1800)
         except subprocess.TimeoutExpired:
-            out.append({"backend": backend, "profile": profile, "error": "timed out"})
+            out.append(
+                {"backend": backend, "profile": profile, "device": device, "error": "timed out"}
+            )
             continue
         line = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
         try:
             out.append(json.loads(line))
         except json.JSONDecodeError:
-            out.append({"backend": backend, "profile": profile, "error": done.stderr[-400:]})
+            out.append(
+                {
+                    "backend": backend,
+                    "profile": profile,
+                    "device": device,
+                    "error": done.stderr[-400:],
+                }
+            )
         print(f"  backend {backend} {profile}: {out[-1]}", flush=True)
     return out
 
@@ -337,19 +367,15 @@ def llm_targets(
             )
             continue
         models_mb = b["rss_loaded_mb"] - b["rss_before_mb"]
+        gpu_mb = f", {b['gpu_peak_mb']} MB GPU peak" if "gpu_peak_mb" in b else ""
         target(
             f"backend {b['backend']} ({b['dtype']}"
             + (f", CPU code {b['cpu_variant']}" if b.get("cpu_variant") else "")
+            + (f", {b['device']}" if b.get("device", "cpu") != "cpu" else "")
             + f") {b['profile']}: prefill / decode tokens/s",
             f"prefill {b['prefill_tok_s']}, decode 1 row {b['decode_tok_s_1']}, 8 rows "
-            f"{b['decode_tok_s_8']} tok/s; load {b['load_s']} s; +{models_mb} MB resident",
+            f"{b['decode_tok_s_8']} tok/s; load {b['load_s']} s; +{models_mb} MB resident" + gpu_mb,
             None,
             info=True,
         )
-    target(
-        "GPU paths (torch bf16, CTranslate2 float16)",
-        "not measured: this task has no GPU machine",
-        None,
-        info=True,
-    )
     return out

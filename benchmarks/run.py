@@ -10,6 +10,11 @@ code (llama.cpp and torch backends, 0.5B and 1.5B) against commit 5cd8b29 run fr
 worktree and venv; LLM /translate at 1 and 8 clients; prefill/decode tokens/s and memory per
 backend (benchmarks/backends.py). The result cache is bypassed throughout.
 
+GPU (benchmarks/gpu.py): where torch or CTranslate2 sees a CUDA device, the same run adds the
+seed's /summarize and the backend speed on torch bfloat16, and the MT model through the
+service on torch bfloat16 and CTranslate2 float16; every CPU system is pinned to the CPU.
+Where none is, the report says so and why.
+
 Every server runs as a subprocess on 127.0.0.1. ``QUICK=1`` keeps to the 0.5B model and few
 requests. Output: a table on stdout and ``reports/bench.json``.
 """
@@ -27,6 +32,7 @@ from typing import Any
 
 from benchmarks.baseline import BASELINE_COMMIT, prepare
 from benchmarks.common import Row, add_ratios, machine, result_table
+from benchmarks.gpu import gpu_targets, probe
 from benchmarks.llm import Measured, bench_backends, bench_system, llm_systems, llm_targets
 from benchmarks.load import ROOT
 from benchmarks.translation import (
@@ -88,6 +94,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="include the 1.5B model (default: only when not quick)",
     )
     parser.add_argument(
+        "--gpu",
+        action=argparse.BooleanOptionalAction,
+        default=not _env_flag("BENCH_NO_GPU"),
+        help="add the GPU systems (torch bfloat16, CTranslate2 float16) where CUDA is present",
+    )
+    parser.add_argument(
         "--budget-s",
         type=float,
         default=float(os.environ.get("BENCH_BUDGET_S", "0")),
@@ -113,11 +125,13 @@ def main(argv: list[str] | None = None) -> int:
     sentences, source = load_sentences(args.flores)
     print(f"bench: quick={args.quick}, {args.new_tokens} new tokens per sentence; {source}")
     print(f"server logs: {log_dir}; load average at start {load_start}")
+    gpu = probe(args.gpu)
+    print(f"GPU: torch {gpu.torch_device or 'none'}, CTranslate2 CUDA devices {gpu.ct2_devices}")
     rows: list[Row] = []
     measured: list[Measured] = []
     backends: list[dict[str, Any]] = []
     if args.translation:
-        bench_translation(args, sentences, log_dir, rows)
+        bench_translation(args, sentences, log_dir, rows, gpu)
     if args.llm:
         baseline = None
         if args.baseline:
@@ -125,13 +139,15 @@ def main(argv: list[str] | None = None) -> int:
                 baseline = prepare(args.cache_dir)
             except RuntimeError as exc:
                 print(f"baseline {BASELINE_COMMIT}: not measured ({exc})", flush=True)
-        for system in llm_systems(args, baseline):
+        for system in llm_systems(args, baseline, gpu):
             measured.append(bench_system(system, args, log_dir, sentences))
             rows += measured[-1].rows
-        backends = bench_backends(args)
+        backends = bench_backends(args, gpu)
     add_ratios(rows)
-    targets = translation_targets(rows) + (
-        llm_targets(rows, measured, backends) if args.llm else []
+    targets = (
+        translation_targets(rows)
+        + (llm_targets(rows, measured, backends) if args.llm else [])
+        + gpu_targets(rows, backends, gpu)
     )
     elapsed = time.perf_counter() - t0
     notes = [
@@ -147,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
         notes.append(source)
     report = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "machine": machine(),
+        "machine": {**machine(), "gpu": gpu.torch_device, "ct2_cuda_devices": gpu.ct2_devices},
         "quick": args.quick,
         "elapsed_s": round(elapsed, 1),
         "new_tokens": args.new_tokens,

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.common import Plan, Row, System, empty_row, find, make_row, run_server_levels
+from benchmarks.gpu import Gpu
 from benchmarks.load import ROOT
 from benchmarks.models import MARIAN, NLLB, BenchModel, build, manifest
 
@@ -61,8 +62,13 @@ def translation_payload(
     return make
 
 
-def translation_systems(manifest_path: Path, cache_dir: Path, new_tokens: int) -> list[System]:
-    """The four translation systems for one model."""
+def translation_systems(
+    manifest_path: Path, cache_dir: Path, new_tokens: int, gpu: Gpu
+) -> list[System]:
+    """The translation systems for one model: the naive baseline, the service on torch and
+    CTranslate2 int8, without micro-batching and with beam search, all on the CPU; and where
+    a GPU is, the service on it (torch bfloat16, CTranslate2 float16: the types it takes on
+    a CUDA device)."""
     common: dict[str, Any] = {
         "model_manifest": str(manifest_path),
         "cache_dir": str(cache_dir),
@@ -70,8 +76,10 @@ def translation_systems(manifest_path: Path, cache_dir: Path, new_tokens: int) -
         "fixed_new_tokens": new_tokens,
         "max_queue": 1024,  # measure queueing, not 429s
         "log_level": "WARNING",
+        # The CPU systems stay on the CPU on a GPU machine too (auto would move them).
+        "device": "cpu",
     }
-    return [
+    systems = [
         System("naive", "naive"),
         System("service/torch", "service", {**common, "micro_batching": True}),
         System(
@@ -85,10 +93,18 @@ def translation_systems(manifest_path: Path, cache_dir: Path, new_tokens: int) -
             "service/torch beam4", "service", {**common, "micro_batching": True, "num_beams": 4}
         ),
     ]
+    cuda = {**common, "micro_batching": True, "device": "cuda"}
+    if gpu.torch:
+        systems.append(System("service/torch cuda", "service", cuda))
+    if gpu.ct2:
+        systems.append(
+            System("service/ct2 cuda", "service", {**cuda, "translation_backend": "ctranslate2"})
+        )
+    return systems
 
 
 def bench_translation(
-    args: argparse.Namespace, sentences: list[str], log_dir: Path, rows: list[Row]
+    args: argparse.Namespace, sentences: list[str], log_dir: Path, rows: list[Row], gpu: Gpu
 ) -> None:
     """All translation systems for each selected model."""
     models_dir = args.cache_dir / "bench" / "models"
@@ -107,7 +123,7 @@ def bench_translation(
             plan = Plan((1, 8, 32), {1: 20, 8: 5, 32: 3}, 120.0, 900.0)
         payload = translation_payload(sentences, model, salt=1)
         warm = translation_payload(sentences, model, salt=99)(0, 0)
-        for system in translation_systems(manifest_path, args.cache_dir, args.new_tokens):
+        for system in translation_systems(manifest_path, args.cache_dir, args.new_tokens, gpu):
             # One client takes the same path with or without micro-batching: QUICK skips it.
             levels = plan.levels[1:] if args.quick and system.name.endswith("no-mb") else None
             if args.quick and system.name.endswith("beam4"):
