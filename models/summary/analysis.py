@@ -147,6 +147,11 @@ def is_content(sentence: str) -> bool:
     return len(_WORD.findall(sentence)) >= 4 or (len(sentence) >= 12 and not sentence.isascii())
 
 
+def has_figure(span: Span, figures: Sequence[Figure]) -> bool:
+    """Whether the sentence states any figure (an amount, a count, a quantity, a share)."""
+    return any(span.start <= f.span.start < span.end for f in figures)
+
+
 def has_amount(span: Span, figures: Sequence[Figure]) -> bool:
     """Whether the sentence states an amount of money or a percentage."""
     return any(

@@ -5,7 +5,8 @@
 * With the LLM (``PointTyper.probabilities``): a constrained five-way choice read from one
   forward pass, calibrated against a content-free input, plus the two request detectors,
   which must agree (``models/summary/requests.py``).
-* A statement or event whose substance is money or a percentage is a figure (both engines).
+* A statement or event whose substance is money or a percentage is a figure, and a sentence
+  that states no figure at all is never one (both engines).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from models.embeddings import Embedder
 from models.llm import LLM, FewShotLabels
 from models.spans import Span
 from models.summary.acts import Act
-from models.summary.analysis import has_amount
+from models.summary.analysis import has_amount, has_figure
 from models.summary.requests import ExampleRequestClassifier, LLMRequestClassifier
 from models.summary.types import POINT_TYPES, PointType, Sentence
 from models.text.figures import Figure, find_figures
@@ -85,7 +86,7 @@ class PointTyper:
             label = self._shot_labels[best] if row[best] >= _NEAREST_MIN else "statement"
             if acts and label in _ACT_TYPES:
                 label = "statement"
-            out.append((figure_override(label, s.span, figures), float(max(row[best], 0.0))))
+            out.append((settle_figure(label, s.span, figures), float(max(row[best], 0.0))))
         return out
 
     def standalone_by_example(self, texts: Sequence[str]) -> list[tuple[PointType, float]]:
@@ -170,12 +171,23 @@ class PointTyper:
         return self.requests_by_llm.probabilities(texts)
 
 
-def llm_type(row: np.ndarray) -> PointType:
+def llm_type(row: np.ndarray, *, figure: bool = True) -> PointType:
     """The type of a row of ``PointTyper.probabilities``: a request wherever the request
-    detectors passed their thresholds (non-zero request column), else the likeliest other."""
+    detectors passed their thresholds (non-zero request column), else the likeliest other
+    (of the types but ``figure`` when ``figure`` is false)."""
     if row[0] > 0:
         return "request"
-    return POINT_TYPES[1 + int(np.argmax(row[1:]))]
+    rest = np.asarray(row[1:], dtype=np.float64).copy()
+    if not figure:
+        rest[POINT_TYPES.index("figure") - 1] = -np.inf
+    return POINT_TYPES[1 + int(np.argmax(rest))]
+
+
+def sentence_type(row: np.ndarray, span: Span, figures: Sequence[Figure]) -> PointType:
+    """The LLM engine's type of the sentence at ``span`` from its probability row: a figure
+    only if it states one (else the likeliest other type), and a statement or event that
+    states money or a percentage is a figure."""
+    return settle_figure(llm_type(row, figure=has_figure(span, figures)), span, figures)
 
 
 def as_type(label: str) -> PointType:
@@ -186,10 +198,13 @@ def as_type(label: str) -> PointType:
     raise ValueError(f"unknown key point type {label!r}")
 
 
-def figure_override(label: PointType, span: Span, figures: Sequence[Figure]) -> PointType:
-    """A statement or event whose substance is money or a percentage is a figure."""
+def settle_figure(label: PointType, span: Span, figures: Sequence[Figure]) -> PointType:
+    """A statement or event whose substance is money or a percentage is a figure; a figure
+    whose sentence states no figure at all is a statement."""
     if label in ("statement", "event") and has_amount(span, figures):
         return "figure"
+    if label == "figure" and not has_figure(span, figures):
+        return "statement"
     return label
 
 

@@ -34,7 +34,7 @@ from models.llm.base import parse_json
 from models.summary.analysis import extractive_lead, has_amount, select
 from models.summary.extractive import ms_since, required_picks
 from models.summary.grounding import Grounder, Rejected
-from models.summary.labels import PointTyper, figure_override, llm_type
+from models.summary.labels import PointTyper, sentence_type
 from models.summary.parties import Party, check_party
 from models.summary.types import POINT_TYPES, Article, Draft, KeyPoint, PointType
 from models.text.fidelity import negated, rewrite_changes
@@ -216,11 +216,8 @@ class LLMEngine:
 
     @staticmethod
     def _types(article: Article, probs: np.ndarray) -> list[PointType]:
-        """Each sentence's type from its probability row (a stated amount makes a figure)."""
-        return [
-            figure_override(llm_type(probs[s.index]), s.span, article.figures)
-            for s in article.sentences
-        ]
+        """Each sentence's type from its probability row (a figure needs one stated)."""
+        return [sentence_type(probs[s.index], s.span, article.figures) for s in article.sentences]
 
     def _keypoint_requests(self, article: Article, picked: list[int]) -> list[GenerationRequest]:
         """One constrained ``{actor, target, point}`` request per picked sentence."""

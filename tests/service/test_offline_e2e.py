@@ -95,6 +95,14 @@ def test_seed_figures_and_dateline(seed_summary: dict) -> None:
     assert amount_points and amount_points[0]["type"] == "figure", seed_summary["key_points"]
     counts = {f["text"] for f in seed_summary["figures"] if f["kind"] == "count"}
     assert "51 joint projects" in counts
+    # and no point is a figure unless its evidence states one
+    for p in seed_summary["key_points"]:
+        if p["type"] == "figure":
+            assert any(
+                e["start"] <= f["start"] < e["end"]
+                for e in p["evidence"]
+                for f in seed_summary["figures"]
+            ), p
     dateline = seed_summary["dateline"]
     assert (dateline["date"], dateline["place"], dateline["agency"]) == (
         "2018-11-13",

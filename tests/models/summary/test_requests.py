@@ -11,7 +11,7 @@ from helpers import REPO_ROOT, SEED, engines_of
 
 from models.config import SummarizerOptions
 from models.summary import POINT_TYPES
-from models.summary.labels import PointTyper, llm_type
+from models.summary.labels import PointTyper, as_document, llm_type, sentence_type, settle_figure
 from models.summary.requests import ExampleRequestClassifier, request_examples
 
 DEVSET = REPO_ROOT / "evaluation" / "request_devset.jsonl"
@@ -51,6 +51,42 @@ def test_llm_type_prefers_a_detected_request() -> None:
     assert llm_type(np.array([0.3, 0.5, 0.1, 0.05, 0.05])) == "request"
     assert llm_type(np.array([0.0, 0.1, 0.6, 0.2, 0.1])) == "statement"
     assert POINT_TYPES[0] == "request"
+
+
+# request, agreement, statement, event, figure
+LEANS_FIGURE = np.array([0.0, 0.0, 0.2, 0.3, 0.5])
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # no number at all: the likeliest of the other types, not "figure"
+        ("During the talks, trade and security issues between the sides were discussed.",
+         "event"),
+        ("Во время встречи обсуждались вопросы торговли и безопасности.", "event"),
+        ("会谈中双方讨论了贸易和安全问题。", "event"),
+        # a count, a quantity: figure stays
+        ("Today 51 joint projects are being implemented.", "figure"),
+        ("Сегодня реализуются 51 совместный проект.", "figure"),
+        ("目前正在实施51个联合项目。", "figure"),
+    ],
+)  # fmt: skip
+def test_a_figure_needs_a_stated_figure(sentence: str, expected: str) -> None:
+    (s,), figures = as_document([sentence])
+    assert sentence_type(LEANS_FIGURE, s.span, figures) == expected
+    assert llm_type(LEANS_FIGURE, figure=False) == "event"
+    assert llm_type(LEANS_FIGURE) == "figure"
+
+
+def test_money_makes_a_figure_and_no_number_unmakes_one() -> None:
+    (money,), figures = as_document(["The fund was worth $27 billion in May."])
+    assert settle_figure("statement", money.span, figures) == "figure"
+    assert settle_figure("event", money.span, figures) == "figure"
+    assert settle_figure("request", money.span, figures) == "request"
+    (plain,), none = as_document(["The delegation left Astana on Monday."])
+    assert not none
+    assert settle_figure("figure", plain.span, none) == "statement"
+    assert settle_figure("event", plain.span, none) == "event"
 
 
 @pytest.mark.parametrize(("threshold", "requests"), [(0.0, True), (1.01, False)])
