@@ -184,6 +184,13 @@ def test_english_request_and_agreement_parties_come_from_the_parse(engines: Engi
     point, warnings = engine._key_point(article, 1, 2, ("agreement", 0.9), answer)
     assert (point.actor, point.target) == (None, None)
     assert any("actor" in w and "names no party; dropped" in w for w in warnings), warnings
-    # as a statement's, the same phrases are the LLM's and are not judged as parties
-    point, _ = engine._key_point(article, 1, 2, ("statement", 0.9), answer)
-    assert point.target == topic[0].upper() + topic[1:]
+    # as a statement's, the actor is the LLM's and not judged as a party, but a target,
+    # "towards whom", must be one on every type
+    point, warnings = engine._key_point(article, 1, 2, ("statement", 0.9), answer)
+    assert point.actor == topic[0].upper() + topic[1:]
+    assert point.target is None
+    assert any("target" in w and "names no party; dropped" in w for w in warnings), warnings
+    # a statement's target that is a party stays
+    towards = {"actor": "Finland", "target": "Norway", "point": AGREED.split(". ")[0] + "."}
+    point, warnings = engine._key_point(article, 0, 1, ("statement", 0.9), towards)
+    assert (point.actor, point.target) == ("Finland", "Norway"), warnings
