@@ -21,6 +21,7 @@ from models.summary.analysis import word_overlap
 from models.summary.roles import RoleCheck
 from models.summary.types import Article
 from models.text.fidelity import rewrite_changes
+from models.text.invisible import fold
 
 # A neighbour sentence is cited too when its cosine is within this of the best one's.
 _NEIGHBOUR_MARGIN = 0.05
@@ -64,7 +65,8 @@ class Grounder:
         sentences = article.sentences
         sims = article.vectors @ self.embedder.encode([claim])[0]
         best = int(sims.argmax()) if anchor is None else anchor
-        lexical = word_overlap(claim, sentences[best].span.text)
+        # Soft hyphens and zero-width characters in the article do not change its words.
+        lexical = word_overlap(fold(claim).text, fold(sentences[best].span.text).text)
         if (
             sims[best] < self.options.ground_threshold
             and lexical < self.options.lexical_ground_threshold
@@ -77,7 +79,7 @@ class Grounder:
             ):
                 evidence.append(sentences[j].span)
         source = " ".join(e.text for e in evidence)
-        changed = rewrite_changes(claim, source, article.lang)
+        changed = rewrite_changes(fold(claim).text, fold(source).text, article.lang)
         if changed is not None:
             return Rejected(changed)
         if self.roles is not None and self.roles.invented_agent(claim, source, article.lang):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from models.text.invisible import fold
+
 # Pronouns are never an acceptable actor or target: the point must name the party.
 PRONOUNS = frozenset(
     [
@@ -89,6 +91,7 @@ def check_party(value: object, text: str, label: str) -> Party:
     if _NOT_A_PARTY.match(name) or any(c.isdigit() for c in name):
         return Party(None)
     bare = _ARTICLE.sub("", name)
-    if bare.lower() not in text.lower():
+    # A soft hyphen in the article ("Қазақ\u00adстан") does not make another name.
+    if fold(bare).text.lower() not in fold(text).text.lower():
         return Party(None, f"{label}: {name!r} does not occur in the article and was dropped")
     return Party(bare[0].upper() + bare[1:] if bare else None)

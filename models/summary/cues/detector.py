@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, Protocol
 
 from models.summary.cues import Cue
 from models.summary.cues.lexicon import chinese_cue, kazakh_cue
+from models.text.invisible import fold
 
 
 class _Parser(Protocol):
@@ -37,16 +39,29 @@ class CueDetector:
             self.detect(["The ministry asked the agency to publish the report."], lang)
 
     def detect(self, sentences: Sequence[str], lang: str) -> list[Cue]:
-        """One cue per sentence (``lang`` is the sentences' language code)."""
+        """One cue per sentence (``lang`` is the sentences' language code).
+
+        The cues read each sentence without its invisible characters (a soft hyphen inside
+        "тап\u00adсырамын" hides the trigger); actor and target are mapped back to the
+        sentence's own substrings."""
         if not sentences:
             return []
+        folded = [fold(s) for s in sentences]
+        texts = [f.text for f in folded]
         if lang == "kk":
-            return [kazakh_cue(s) for s in sentences]
-        if lang == "zh":
-            return [chinese_cue(s) for s in sentences]
-        parser = self._parser(lang)
-        with self._parse_locks[lang if lang == "ru" else "en"]:
-            return parser.detect(sentences)
+            cues = [kazakh_cue(s) for s in texts]
+        elif lang == "zh":
+            cues = [chinese_cue(s) for s in texts]
+        else:
+            parser = self._parser(lang)
+            with self._parse_locks[lang if lang == "ru" else "en"]:
+                cues = parser.detect(texts)
+        return [
+            c
+            if f.text == f.original
+            else replace(c, actor=f.unfold(c.actor), target=f.unfold(c.target))
+            for f, c in zip(folded, cues, strict=True)
+        ]
 
     def parse_english(self, texts: Sequence[str]) -> list[Any]:
         """The English pipeline's spaCy ``Doc`` per text (``models/summary/roles.py``)."""
