@@ -20,6 +20,7 @@ from models.config import BatchConfig
 from models.errors import GenerationFailed, ModelUnavailable, UnsupportedLanguage
 from models.langdetect import Detection, LanguageDetector
 from models.languages import SUPPORTED, LangCode
+from models.text.invisible import fold
 from models.text.kazakh_latin import to_cyrillic
 from models.text.segmentation import Document, plan, render, sentence_joiner
 from models.translation.glossary import Glossary, GlossaryMiss, Masked, Terms, check_terms, mask
@@ -414,5 +415,7 @@ def _runner(
 
 
 def _as_read(text: str, detection: Detection) -> str:
-    """The text as the models read it: Latin Kazakh as Cyrillic (``kazakh_latin``)."""
-    return to_cyrillic(text).cyrillic if detection.latin_kazakh else text
+    """The text as the models read it: Latin Kazakh as Cyrillic (``kazakh_latin``), and
+    without soft hyphens and zero-width characters (``models.text.invisible``), which carry
+    no content and reach a tokenizer as stray pieces."""
+    return fold(to_cyrillic(text).cyrillic if detection.latin_kazakh else text).text

@@ -153,6 +153,16 @@ def test_seq2seq_path_reports_a_dropped_placeholder(detector: LanguageDetector) 
     assert result.glossary_misses == (GlossaryMiss(1, "Astana hosted talks.", "Astana"),)
 
 
+def test_the_model_reads_no_soft_hyphens(detector: LanguageDetector) -> None:
+    fake = _Lowercasing()
+    service = TranslationService([fake], detector)
+    result = service.translate(
+        ["Astana hosted the nego\u00adtiations\u200b."], target_lang="ru", source_lang="en"
+    )
+    assert fake.seen == ["Astana hosted the negotiations."]
+    assert result.translations == ("astana hosted the negotiations.",)
+
+
 def test_a_stored_glossary_applies_only_to_its_source_language(detector: LanguageDetector) -> None:
     fake = _Lowercasing()
     service = TranslationService([fake], detector)
