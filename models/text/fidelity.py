@@ -101,9 +101,23 @@ def names_supported(claim: str, source: str, lang: LangCode) -> bool:
     source_words = [w.lower() for w in _WORD.findall(source)]
     for name in names_in(claim, lang):
         stem = _stem(name)
-        if not any(w.startswith(stem) for w in source_words):
+        if re.search("[\u0400-\u052f]", name):
+            # Cyrillic names decline: a word that starts with the stem is the same name.
+            found = any(w.startswith(stem) for w in source_words)
+        else:
+            # A name in Latin letters is the whole word, give or take a possessive, a plural
+            # or a hyphenated compound: "Pompe" is not "Pompeo", "Kazakh" is in
+            # "Kazakh-Chinese".
+            base = _LATIN_ENDING.sub("", stem)
+            found = any(
+                _LATIN_ENDING.sub("", w) == base or w.startswith(stem + "-") for w in source_words
+            )
+        if not found:
             return False
     return True
+
+
+_LATIN_ENDING = re.compile(r"(?:['’]s?|e?s)$")
 
 
 # Words, and single Han characters (Chinese has no spaces).

@@ -70,3 +70,25 @@ def test_names_opening_word_and_title_case() -> None:
     assert names_in("Japan and China met; Japan spoke first.", "en") == ["Japan", "China", "Japan"]
     assert names_in("China And Japan Agree On Visa Rules", "en") == []
     assert names_in("代表团会见了Boeing公司的代表。", "zh") == ["Boeing"]
+
+
+@pytest.mark.parametrize(
+    ("claim", "ok"),
+    [
+        ("Then Pompeo called on the government to free the prisoners.", True),
+        # a name cut short is another name
+        ("Then Pompe called on the government to free the prisoners.", False),
+        # possessive, plural, hyphenated compound of the same name
+        ("Then Pompeo's deputy called on the government to act.", True),
+        ("Then the Kazakh side called on the government to act.", True),
+        ("Then the Assads called on the government to act.", True),
+        # a longer name is not in a shorter one either
+        ("Then the Kazakhstan side called on the government to act.", False),
+    ],
+)
+def test_a_latin_name_is_the_whole_word(claim: str, ok: bool) -> None:
+    source = (
+        "Pompeo also called on the Assad government and the Kazakh-Chinese commission to "
+        "free the prisoners."
+    )
+    assert (rewrite_changes(claim, source, "en") != "names") is ok
