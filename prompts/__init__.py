@@ -17,6 +17,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "request_system": frozenset(),
     "request_user": frozenset({"sentence"}),
     "keypoint_system": frozenset(),
+    "keypoint_brief_system": frozenset(),
     "keypoint_user": frozenset({"sentence"}),
     "headline_system": frozenset({"language"}),
     "headline_user": frozenset({"title", "sentences"}),
@@ -102,5 +103,6 @@ def check_templates() -> None:
         _template(name)
     examples("classify_examples")
     examples("keypoint_examples")
+    examples("keypoint_brief_examples")
     examples("request_examples")
     parallel("translate_pairs")

@@ -84,4 +84,6 @@ class Grounder:
             return Rejected(changed)
         if self.roles is not None and self.roles.invented_agent(claim, source, article.lang):
             return Rejected("agent")
+        if self.roles is not None and self.roles.cut_short(claim, source, article.lang):
+            return Rejected("truncated")
         return Grounded(claim, tuple(sorted(evidence, key=lambda s: s.start)))

@@ -9,11 +9,16 @@ spaCy's parse (English, the pipeline the English cue already loaded):
   developing a dialogue on a wide range of");
 * a rewrite must not name an agent for an act the source states without one: "the
   importance ... was emphasized, the press service reports" does not say that the press
-  service emphasized it.
+  service emphasized it;
+* a rewrite that ends in the source's own words must not end inside a phrase: "...
+  comprehensive Kazakhstani-Chinese strategic." stops before the noun "strategic" modifies,
+  "... in the idea" before the "of ..." that "idea" needs. A full stop the model adds does
+  not finish the phrase.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -32,6 +37,18 @@ _SUBJECTS = frozenset({"nsubj", "csubj"})
 # Dependents only a verb has: a "noun" with one is a verb the tagger misread (a sentence-final
 # "..., the press service reports." parses as a noun with the reported clause under it).
 _VERBAL = frozenset({"ccomp", "xcomp", "nsubj", "nsubjpass", "dobj", "aux", "auxpass"})
+
+
+# What a word needs after it: its complement or the words its phrase goes on with.
+_COMPLETING = frozenset(
+    {"prep", "pobj", "dobj", "attr", "acomp", "pcomp", "xcomp", "ccomp", "compound", "case"}
+)
+# Where a source goes on after a cut without the phrase being broken.
+_BREAK = re.compile(r"\s*(?:[,;:.!?()\[\]\"'«»“”—–]|-\s|$)")
+_CLAIM_WORDS = re.compile(r"[^\W_]+")
+# The claim's last words looked up in the source (enough to place them, few enough that an
+# earlier reworded part does not matter).
+_TAIL_WORDS = 4
 
 
 class RoleCheck:
@@ -84,6 +101,29 @@ class RoleCheck:
         (doc,) = self._docs([sentence])
         return doc.char_span(start, start + len(name), alignment_mode="expand")
 
+    def cut_short(self, claim: str, source: str, lang: LangCode) -> bool:
+        """Whether ``claim`` ends with words of ``source`` at a point where the source's
+        phrase goes on (see the module docstring). Outside English: ``False``."""
+        if lang != "en":
+            return False
+        words = _CLAIM_WORDS.findall(claim.lower())[-_TAIL_WORDS:]
+        if not words:
+            return False
+        pattern = r"\b" + r"[\W_]+".join(re.escape(w) for w in words) + r"\b"
+        matches = list(re.finditer(pattern, source.lower()))
+        if not matches:
+            return False
+        end = matches[-1].end()
+        # Symbols glued to the last word ("12%", "(2021)") belong to it.
+        while end < len(source) and not source[end].isspace() and not source[end].isalnum():
+            if _BREAK.match(source, end):
+                break
+            end += 1
+        if _BREAK.match(source, end):
+            return False
+        (doc,) = self._docs([source])
+        return _cut_at(doc, end)
+
     def invented_agent(self, claim: str, source: str, lang: LangCode) -> bool:
         """Whether the rewrite ``claim`` makes someone the subject of a verb that the
         ``source`` uses only in the passive without an agent."""
@@ -98,6 +138,20 @@ class RoleCheck:
             if uses and all(_agentless_passive(v) for v in uses):
                 return True
         return False
+
+
+def _cut_at(doc: Any, end: int) -> bool:
+    """Whether the source ``doc`` has a phrase going on across character ``end``: the word
+    that ends there modifies a word after it, or (a verb, preposition or adjective) its
+    complement follows."""
+    last = next((t for t in doc if t.idx < end <= t.idx + len(t.text)), None)
+    if last is None:
+        return False
+    if last.head.i > last.i and last.dep_ not in ("punct", "cc"):
+        return True
+    if last.pos_ in NOMINAL:
+        return False  # "the envoy [of Norway]": what follows a noun is a modifier it can lose
+    return any(c.i > last.i and c.dep_ in _COMPLETING for c in last.children)
 
 
 def _noun_phrase(span: Any) -> bool:

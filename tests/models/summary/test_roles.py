@@ -194,3 +194,46 @@ def test_english_request_and_agreement_parties_come_from_the_parse(engines: Engi
     towards = {"actor": "Finland", "target": "Norway", "point": AGREED.split(". ")[0] + "."}
     point, warnings = engine._key_point(article, 0, 1, ("statement", 0.9), towards)
     assert (point.actor, point.target) == ("Finland", "Norway"), warnings
+
+
+MET = (
+    "Foreign Minister Anna Berg met the envoy of Norway in Oslo, thanking him for the talks "
+    "and wishing him success in advancing the Nordic energy partnership."
+)
+FARES = "The union asked the Ministry of Transport to lower fares by 12% next year."
+
+
+@pytest.mark.parametrize(
+    ("claim", "source", "cut"),
+    [
+        # a full stop after an adjective does not finish its noun phrase
+        ("Anna Berg met the envoy, wishing him success in advancing the Nordic energy.",
+         MET, True),
+        # a verb, a preposition's object left out
+        ("The union asked the Ministry of Transport to lower", FARES, True),
+        ("Anna Berg wished him success in advancing", MET, True),
+        # ends at a comma of the source, or leaves out an adjunct: whole phrases
+        ("Foreign Minister Anna Berg met the envoy of Norway in Oslo.", MET, False),
+        ("The union asked the Ministry of Transport to lower fares by 12%.", FARES, False),
+        ("The union asked the ministry to cut fares.", FARES, False),
+        ("Anna Berg met the envoy.", MET, False),
+    ],
+)  # fmt: skip
+def test_a_rewrite_may_not_end_inside_a_phrase(
+    roles: RoleCheck, claim: str, source: str, cut: bool
+) -> None:
+    assert roles.cut_short(claim, source, "en") is cut
+    assert not roles.cut_short(claim, source, "ru")  # no parse outside English
+
+
+def test_a_point_at_the_schemas_length_limit_is_dropped(engines: Engines) -> None:
+    summarizer = engines.summarizer
+    engine = summarizer.llm_engine
+    assert isinstance(engine, LLMEngine)
+    article = summarizer.analyse(MET, lang="en")
+    long = (MET + " " + MET)[:240]
+    point, warnings = engine._key_point(
+        article, 0, 1, ("statement", 0.9), {"actor": "", "target": "", "point": long}
+    )
+    assert point.text == article.sentences[0].span.text
+    assert any("length limit" in w for w in warnings), warnings
