@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 RunBatch = Callable[[Hashable, list[Any]], list[Any]]
 
 
-@dataclass
+@dataclass(eq=False)  # identity: ``in`` and ``remove`` on the queue find this very item
 class _Item:
     key: Hashable
     payload: Any
@@ -182,12 +182,14 @@ class MicroBatcher:
                     continue
                 self.stats.running += len(batch)
             batch.sort(key=lambda item: item.cost)
+            done = False
             try:
                 outputs = self._run(batch[0].key, [item.payload for item in batch])
                 if len(outputs) != len(batch):
                     raise RuntimeError(
                         f"{self.name}: {len(outputs)} results for {len(batch)} items"
                     )
+                done = True
             except BaseException as exc:  # noqa: BLE001 - every caller must hear of the failure
                 for item in batch:
                     item.future.set_exception(exc)
@@ -195,8 +197,8 @@ class MicroBatcher:
             finally:
                 with self._cond:
                     self.stats.running -= len(batch)
-            with self._cond:
-                self.stats.record(len(batch))
+                    if done:
+                        self.stats.record(len(batch))
             for item, out in zip(batch, outputs, strict=True):
                 item.future.set_result(out)
 
