@@ -39,7 +39,12 @@ from models.summary.parties import Party, check_party
 from models.summary.types import POINT_TYPES, Article, Draft, KeyPoint, PointType
 from models.text.fidelity import negated, rewrite_changes
 
+# The least a key point answer gets; ``_point_budget`` gives a sentence the tokens the
+# schema's longest answer in its own script needs (Kazakh takes about twice the tokens of
+# English per character in Qwen's vocabulary).
 KEYPOINT_NEW_TOKENS = 120
+# Tokens of the JSON around the three strings ({"actor":"","target":"","point":""}).
+_JSON_TOKENS = 16
 # A headline of at most 140 characters, in JSON.
 HEADLINE_NEW_TOKENS = 60
 # The headline prompt reads this many top sentences (at least summary_sentences + 2).
@@ -57,6 +62,8 @@ _REJECTED = {
 }
 # The longest point the schema lets the model write; one that long was cut by the grammar.
 POINT_MAX_CHARS = 240
+# The longest actor or target name the schema allows.
+PARTY_MAX_CHARS = 60
 # Enough for the grammar to be compiled and exercised at start-up.
 WARM_UP_TOKENS = 4
 
@@ -252,12 +259,20 @@ class LLMEngine:
                         },
                     ]
                 ),
-                KEYPOINT_NEW_TOKENS,
+                self._point_budget(article.sentences[i].span.text),
                 schema,
                 prefix,
             )
             for i in picked
         ]
+
+    def _point_budget(self, sentence: str) -> int:
+        """New tokens for the key point answer of ``sentence``: its longest point (the
+        sentence, up to the schema's limit) and two names of the schema's longest, counted
+        in the sentence's own tokens, plus the JSON; at least ``KEYPOINT_NEW_TOKENS``."""
+        point = self.llm.count_tokens(sentence[:POINT_MAX_CHARS])
+        names = 2 * self.llm.count_tokens(sentence[:PARTY_MAX_CHARS])
+        return max(KEYPOINT_NEW_TOKENS, point + names + _JSON_TOKENS)
 
     def _key_points(
         self,
@@ -454,8 +469,8 @@ def keypoint_schema() -> dict[str, Any]:
     return {
         "type": "object",
         "properties": {
-            "actor": {"type": "string", "maxLength": 60},
-            "target": {"type": "string", "maxLength": 60},
+            "actor": {"type": "string", "maxLength": PARTY_MAX_CHARS},
+            "target": {"type": "string", "maxLength": PARTY_MAX_CHARS},
             "point": {"type": "string", "minLength": 10, "maxLength": POINT_MAX_CHARS},
         },
         "required": ["actor", "target", "point"],

@@ -10,7 +10,12 @@ import pytest
 
 from models.engines import Engines, load_engines
 from models.summary.cues.detector import CueDetector
-from models.summary.llm_engine import LLMEngine
+from models.summary.llm_engine import (
+    KEYPOINT_NEW_TOKENS,
+    PARTY_MAX_CHARS,
+    POINT_MAX_CHARS,
+    LLMEngine,
+)
 from models.summary.roles import RoleCheck
 from service.settings import Settings
 
@@ -237,3 +242,26 @@ def test_a_point_at_the_schemas_length_limit_is_dropped(engines: Engines) -> Non
     )
     assert point.text == article.sentences[0].span.text
     assert any("length limit" in w for w in warnings), warnings
+
+
+def test_the_key_point_budget_fits_the_longest_answer_in_the_sentences_script(
+    engines: Engines,
+) -> None:
+    engine = engines.summarizer.llm_engine
+    assert isinstance(engine, LLMEngine)
+    count = engine.llm.count_tokens
+    short = "Finland urged Norway to act."
+    assert engine._point_budget(short) == KEYPOINT_NEW_TOKENS  # the floor
+    kazakh = (
+        "Қазақстан тарапы Қытай азаматтарына жеке, іскерлік және туристік визаларды беруді "
+        "жедел қайта бастауға үміт білдірді, деп хабарлады Сыртқы істер министрлігінің "
+        "баспасөз қызметі бүгін таңертең Астанада өткен брифингте."
+    )
+    budget = engine._point_budget(kazakh)
+    # the point (up to 240 characters), two names (up to 60 each) and the JSON around them
+    assert budget == count(kazakh[:POINT_MAX_CHARS]) + 2 * count(kazakh[:PARTY_MAX_CHARS]) + 16
+    assert budget > KEYPOINT_NEW_TOKENS
+    # past the schema's limits a longer sentence costs no more
+    long = kazakh + " " + kazakh
+    assert len(long) > POINT_MAX_CHARS
+    assert engine._point_budget(long + " " + kazakh) == engine._point_budget(long)
