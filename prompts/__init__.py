@@ -102,7 +102,8 @@ def check_templates() -> None:
     for name in PLACEHOLDERS:
         _template(name)
     examples("classify_examples")
-    examples("keypoint_examples")
     examples("keypoint_brief_examples")
+    for lang in ("ru", "kk", "zh"):
+        examples(f"keypoint_examples_{lang}")
     examples("request_examples")
     parallel("translate_pairs")

@@ -233,13 +233,16 @@ class LLMEngine:
         """One constrained ``{actor, target, point}`` request per picked sentence."""
         # English gets the prompt whose examples restate the sentence shorter: on 60 English
         # tune-half sentences it doubled the kept rewrites that are not copies (12 -> 25) and
-        # dropped no more; in Russian, Kazakh and Chinese it had more rewrites dropped by
-        # grounding (ru 15 -> 23, kk 16 -> 22, zh 13 -> 18 of 60), so they keep the first.
-        kind = "keypoint_brief" if article.lang == "en" else "keypoint"
+        # dropped no more. Russian, Kazakh and Chinese get examples in their own language
+        # (with English ones the model often answered in English): points kept of 60, ru
+        # 37 -> 44, kk 30 -> 45, zh 47 -> 60 (README).
+        english = article.lang == "en"
+        kind = "keypoint_brief" if english else "keypoint"
+        shots = "keypoint_brief_examples" if english else f"keypoint_examples_{article.lang}"
         prefix_messages: list[Message] = [
             {"role": "system", "content": prompts.render(f"{kind}_system")}
         ]
-        for sample, reply in prompts.examples(f"{kind}_examples"):
+        for sample, reply in prompts.examples(shots):
             prefix_messages += [
                 {"role": "user", "content": prompts.render("keypoint_user", sentence=sample)},
                 {"role": "assistant", "content": reply},

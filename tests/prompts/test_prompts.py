@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 import prompts
+from models.summary.llm_engine import keypoint_schema
+from models.text.fidelity import scripts
 
 
 def test_templates_render_with_exact_placeholders() -> None:
@@ -44,3 +48,28 @@ def test_parallel_rows_are_read_by_the_header_and_checked() -> None:
         prompts.parse_parallel("en\tru\nOne.\n", "t")
     with pytest.raises(prompts.PromptError, match="no header"):
         prompts.parse_parallel("# only a comment\n", "t")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "keypoint_brief_examples",
+        "keypoint_examples_ru",
+        "keypoint_examples_kk",
+        "keypoint_examples_zh",
+    ],
+)
+def test_key_point_examples_obey_the_rules_answers_are_held_to(name: str) -> None:
+    # Each few-shot answer fits the schema and names its parties as the sentence does, in
+    # the sentence's language, as the engine requires of the model's own answers.
+    schema = keypoint_schema()
+    rows = prompts.examples(name)
+    assert len(rows) >= 3
+    for sentence, reply in rows:
+        answer = json.loads(reply)
+        assert list(answer) == schema["required"] == list(schema["properties"])
+        for key, rule in schema["properties"].items():
+            assert rule.get("minLength", 0) <= len(answer[key]) <= rule["maxLength"], key
+        for party in (answer["actor"], answer["target"]):
+            assert party.lower() in sentence.lower(), (party, sentence)
+        assert scripts(answer["point"]) <= scripts(sentence), answer["point"]
