@@ -10,9 +10,11 @@ from typing import cast, get_args
 from evaluation import data as ds
 from models.config import LLMBackend
 
-STAGES = ("summaries", "acts", "align", "checks", "langid", "requests", "translation", "llm")
+STAGES = (
+    "summaries", "acts", "align", "checks", "langid", "requests", "points", "translation", "llm"
+)  # fmt: skip
 # Shares of the remaining budget for the LLM stages, in run order (the last gets the rest).
-STAGE_WEIGHTS = {"requests": 0.2, "translation": 0.4, "llm": 0.4}
+STAGE_WEIGHTS = {"requests": 0.2, "points": 0.15, "translation": 0.35, "llm": 0.3}
 QUICK_BUDGET_S = 540.0
 QUICK_TLIMIT = 20
 

@@ -12,6 +12,7 @@ from evaluation.report import pct, table
 from evaluation.scoring import BASELINES, grounding_row, point_rows, rouge_rows
 from evaluation.stages.align import render_align
 from evaluation.stages.langid import render_langid
+from evaluation.stages.points import render_points
 from evaluation.stages.translation import DOC_PARAGRAPHS, PARAGRAPH_SENTENCES
 
 
@@ -133,6 +134,8 @@ def render(run: Run, info: Mapping[str, Any]) -> str:
         parts.append(render_checks(run.results["checks"]))
     if "align" in run.results:
         parts.append(render_align(run.results["align"]))
+    if "points" in run.results:
+        parts.append(render_points(run.results["points"]))
     if "langid" in run.results:
         parts.append(render_langid(run.results["langid"]))
     req = run.results.get("requests")

@@ -9,6 +9,7 @@ Stages (``STAGES``, comma-separated, default all):
 * ``align``      key points of the NTREX ru/kk/zh articles against their English version.
 * ``langid``     Kazakh in Latin letters (FLORES kk transliterated) and mixed kk/ru documents.
 * ``requests``   request detection on the hand-labelled dev set (both typing paths).
+* ``points``     how the LLM engine words key points per language (rewrite, copy, dropped).
 * ``translation`` chrF++/BLEU on FLORES-200 devtest en->ru/kk/zh, plus the paragraph check.
 * ``llm``        the LLM engine on the first ``LLM_LIMIT`` articles (same metrics).
 
@@ -39,6 +40,7 @@ from evaluation.stages.acts import run_acts
 from evaluation.stages.align import run_align
 from evaluation.stages.checks import run_checks
 from evaluation.stages.langid import run_langid
+from evaluation.stages.points import run_points
 from evaluation.stages.requests import run_requests
 from evaluation.stages.summaries import run_llm, run_summaries
 from evaluation.stages.translation import run_translation
@@ -54,7 +56,7 @@ def load(config: EvalConfig) -> Engines:
     in this (the main) thread, where a stage's time limit can interrupt it. With the batcher's
     worker threads an interrupted caller would leave its work running in the background.
     """
-    needs_llm = bool({"llm", "translation", "requests"} & set(config.stages))
+    needs_llm = bool({"llm", "translation", "requests", "points"} & set(config.stages))
     return load_engines(
         EngineConfig(
             model_profile=config.profile,
@@ -71,9 +73,10 @@ def run_stages(run: Run, budget: Budget) -> None:
     """The selected stages in order; the LLM ones share the budget left after the others."""
     order = [s for s in STAGES if s in run.config.stages]
     if not run.summarizer.has_llm:
-        order = [s for s in order if s not in ("llm", "translation")]
+        order = [s for s in order if s not in ("llm", "translation", "points")]
     budgeted: dict[str, Callable[[Run, float | None], None]] = {
         "requests": run_requests,
+        "points": run_points,
         "translation": run_translation,
         "llm": run_llm,
     }

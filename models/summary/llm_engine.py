@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -293,6 +294,20 @@ class LLMEngine:
             points.append(point)
             warnings += notes
         return tuple(points), warnings
+
+    def restate(
+        self, items: Sequence[tuple[Article, int, PointType]]
+    ) -> list[tuple[KeyPoint, list[str], bool]]:
+        """Each ``(article, sentence index, type)``'s key point as ``summarize`` writes it,
+        in one batch: the point, its warnings, and whether the LLM's answer completed. For
+        the evaluation of the wording (``evaluation/stages/points.py``)."""
+        requests = [self._keypoint_requests(article, [i])[0] for article, i, _ in items]
+        answers = [parse_json(out) for out in self.llm.run(requests)]
+        out = []
+        for (article, i, kind), answer in zip(items, answers, strict=True):
+            point, warnings = self._key_point(article, i, 1, (kind, 1.0), answer)
+            out.append((point, warnings, answer is not None))
+        return out
 
     def _key_point(
         self,
