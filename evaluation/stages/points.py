@@ -18,7 +18,6 @@ from __future__ import annotations
 import difflib
 import os
 import random
-import re
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any
@@ -29,13 +28,13 @@ from evaluation.devset import Labelled, load_labelled
 from evaluation.report import table
 from models.languages import LangCode
 from models.summary.llm_engine import LLMEngine
+from models.text.fidelity import TOKEN
 
 LANGS: tuple[LangCode, ...] = ("en", "ru", "kk", "zh")
 COPY_SIMILARITY = 0.9
 SAMPLE_SEED = 11
 MIN_WORDS = 18  # long sentences, where a point can say less than its sentence
 MIN_ZH_CHARS = 40
-_TOKENS = re.compile(r"[\u3400-\u9fff]|[^\W\u3400-\u9fff]+")
 
 
 def sample(items: list[Labelled], lang: LangCode, n: int, split: str) -> list[Labelled]:
@@ -60,7 +59,7 @@ def outcome(text: str, source: str, warnings: list[str], completed: bool) -> tup
     if dropped:
         why = dropped.split("(", 1)[1].rsplit(")", 1)[0]
         return f"dropped: {why}", 1.0
-    words, source_words = _TOKENS.findall(text.lower()), _TOKENS.findall(source.lower())
+    words, source_words = TOKEN.findall(text.lower()), TOKEN.findall(source.lower())
     ratio = len(words) / max(len(source_words), 1)
     similar = difflib.SequenceMatcher(None, words, source_words).ratio()
     return ("kept: copy" if similar >= COPY_SIMILARITY else "kept: rewrite"), ratio

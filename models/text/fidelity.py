@@ -87,9 +87,12 @@ def names_in(text: str, lang: LangCode) -> list[str]:
     return names
 
 
+_CYRILLIC = re.compile("[\u0400-\u052f]")
+
+
 def _stem(word: str) -> str:
     word = re.sub(r"['’]s$", "", word)
-    if re.search("[\u0400-\u052f]", word):
+    if _CYRILLIC.search(word):
         return word[: max(4, len(word) - 3)].lower()
     return word.lower()
 
@@ -101,7 +104,7 @@ def names_supported(claim: str, source: str, lang: LangCode) -> bool:
     source_words = [w.lower() for w in _WORD.findall(source)]
     for name in names_in(claim, lang):
         stem = _stem(name)
-        if re.search("[\u0400-\u052f]", name):
+        if _CYRILLIC.search(name):
             # Cyrillic names decline: a word that starts with the stem is the same name.
             found = any(w.startswith(stem) for w in source_words)
         else:
@@ -121,7 +124,7 @@ _LATIN_ENDING = re.compile(r"(?:['’]s?|e?s)$")
 
 
 # Words, and single Han characters (Chinese has no spaces).
-_TOKEN = re.compile(r"[\u3400-\u9fff]|[^\W\u3400-\u9fff]+")
+TOKEN = re.compile(r"[\u3400-\u9fff]|[^\W\u3400-\u9fff]+")
 
 
 def truncated(claim: str, source: str) -> bool:
@@ -130,7 +133,7 @@ def truncated(claim: str, source: str) -> bool:
     advancing comprehensive")."""
     if re.search(r"[.!?。！？\"»”)]\s*$", claim):
         return False
-    words, source_words = _TOKEN.findall(claim.lower()), _TOKEN.findall(source.lower())
+    words, source_words = TOKEN.findall(claim.lower()), TOKEN.findall(source.lower())
     return 0 < len(words) < len(source_words) and source_words[: len(words)] == words
 
 
