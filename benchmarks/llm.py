@@ -243,25 +243,17 @@ def bench_backends(args: argparse.Namespace, gpu: Gpu) -> list[dict[str, Any]]:
     for backend, profile, device in backend_plan(args, gpu):
         cmd = [sys.executable, "-m", "benchmarks.backends", backend, profile, str(args.cache_dir)]
         cmd.append(device)
+        failed = {"backend": backend, "profile": profile, "device": device}
         try:
             done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=1800)
         except subprocess.TimeoutExpired:
-            out.append(
-                {"backend": backend, "profile": profile, "device": device, "error": "timed out"}
-            )
+            out.append({**failed, "error": "timed out"})
             continue
         line = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
         try:
             out.append(json.loads(line))
         except json.JSONDecodeError:
-            out.append(
-                {
-                    "backend": backend,
-                    "profile": profile,
-                    "device": device,
-                    "error": done.stderr[-400:],
-                }
-            )
+            out.append({**failed, "error": done.stderr[-400:]})
         print(f"  backend {backend} {profile}: {out[-1]}", flush=True)
     return out
 

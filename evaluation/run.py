@@ -56,7 +56,7 @@ def load(config: EvalConfig) -> Engines:
     in this (the main) thread, where a stage's time limit can interrupt it. With the batcher's
     worker threads an interrupted caller would leave its work running in the background.
     """
-    needs_llm = bool({"llm", "translation", "requests", "points"} & set(config.stages))
+    needs_llm = bool(set(STAGE_WEIGHTS) & set(config.stages))  # the LLM stages
     return load_engines(
         EngineConfig(
             model_profile=config.profile,
