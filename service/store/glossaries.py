@@ -3,7 +3,8 @@
 A glossary has a DeepL-style id (a UUID), a name, a language pair and its entries. SQLite
 keeps them in table ``glossaries`` of the store's file (one connection per call: calls are
 short, and the file is shared with the other tables' writers); Redis keeps each as a JSON
-string under ``glossary:{id}`` with the ids in the set ``glossaries``.
+string under ``glossary:{id}`` with the ids, in creation order, in the sorted set
+``glossaries:order`` (``service.store.order``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import redis
 
 from models.languages import LangCode
 from service.store import parse_store_url
+from service.store.order import CreationOrder
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS glossaries (
@@ -85,11 +87,15 @@ class GlossaryStore(Protocol):
         ...
 
 
+def _now() -> str:
+    """DeepL's ``creation_time``: ISO 8601 in UTC, to the millisecond."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 def _new(
     name: str, source_lang: LangCode, target_lang: LangCode, entries: dict[str, str]
 ) -> StoredGlossary:
-    now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    return StoredGlossary(str(uuid.uuid4()), name, source_lang, target_lang, dict(entries), now)
+    return StoredGlossary(str(uuid.uuid4()), name, source_lang, target_lang, dict(entries), _now())
 
 
 def _from_row(row: Any) -> StoredGlossary:
@@ -131,7 +137,8 @@ class SqliteGlossaries:
     def list(self) -> list[StoredGlossary]:
         """Every glossary, oldest first."""
         with closing(self._connect()) as conn:
-            rows = conn.execute("SELECT * FROM glossaries ORDER BY creation_time, glossary_id")
+            # rowid: the insertion order (creation times to the millisecond can tie).
+            rows = conn.execute("SELECT * FROM glossaries ORDER BY rowid")
             return [_from_row(r) for r in rows.fetchall()]
 
     def get(self, glossary_id: str) -> StoredGlossary:
@@ -153,31 +160,33 @@ class SqliteGlossaries:
 
 
 class RedisGlossaries:
-    """Glossaries in Redis: ``glossary:{id}`` (JSON) and the id set ``glossaries``."""
+    """Glossaries in Redis: ``glossary:{id}`` (JSON) and the ids in ``glossaries:order``."""
 
     def __init__(self, url: str) -> None:
         self.client = redis.Redis.from_url(url, decode_responses=True)
+        # Releases before 2026-12-04 kept the ids in the plain set ``glossaries``.
+        self.order = CreationOrder(self.client, "glossaries:order", legacy_set="glossaries")
 
     def create(
         self, *, name: str, source_lang: LangCode, target_lang: LangCode, entries: dict[str, str]
     ) -> StoredGlossary:
         """Store a new glossary under a new id."""
         g = _new(name, source_lang, target_lang, entries)
-        pipe = self.client.pipeline()
+        pipe = self.client.pipeline(transaction=True)
         pipe.set(f"glossary:{g.glossary_id}", g.to_json())
-        pipe.sadd("glossaries", g.glossary_id)
+        self.order.add(pipe, g.glossary_id)
         pipe.execute()
         return g
 
     def list(self) -> list[StoredGlossary]:
         """Every glossary, oldest first."""
-        # decode_responses=True: the client answers str, which its stubs do not know.
-        ids = sorted(cast("set[str]", self.client.smembers("glossaries")))
-        if not ids:
-            return []
-        raw = cast("list[str | None]", self.client.mget([f"glossary:{i}" for i in ids]))
-        found = [StoredGlossary(**json.loads(r)) for r in raw if r]
-        return sorted(found, key=lambda g: (g.creation_time, g.glossary_id))
+
+        def by_creation_time(ids: list[str]) -> list[str]:
+            found = _redis_records(self.client, ids)
+            found.sort(key=lambda g: (g.creation_time, g.glossary_id))
+            return [g.glossary_id for g in found]
+
+        return _redis_records(self.client, self.order.ids(oldest_first=by_creation_time))
 
     def get(self, glossary_id: str) -> StoredGlossary:
         """The glossary with this id. Raises ``GlossaryNotFound``."""
@@ -188,12 +197,21 @@ class RedisGlossaries:
 
     def delete(self, glossary_id: str) -> None:
         """Remove it. Raises ``GlossaryNotFound``."""
-        pipe = self.client.pipeline()
+        pipe = self.client.pipeline(transaction=True)
         pipe.delete(f"glossary:{glossary_id}")
-        pipe.srem("glossaries", glossary_id)
-        removed, _ = pipe.execute()
+        self.order.remove(pipe, glossary_id)
+        removed = pipe.execute()[0]
         if not removed:
             raise GlossaryNotFound(glossary_id)
+
+
+def _redis_records(client: redis.Redis, ids: list[str]) -> list[StoredGlossary]:
+    """The glossaries with these ids, in their order (ids without a record left out)."""
+    if not ids:
+        return []
+    # decode_responses=True: the client answers str, which its stubs do not know.
+    raw = cast("list[str | None]", client.mget([f"glossary:{i}" for i in ids]))
+    return [StoredGlossary(**json.loads(r)) for r in raw if r]
 
 
 def open_glossaries(store_url: str) -> GlossaryStore:

@@ -3,7 +3,9 @@ count usage together.
 
 Layout (prefixes named for what they hold; other parts of the service use their own):
 ``api_keys:key:<id>`` a hash with the record, ``api_keys:sha256:<hex>`` the id for a secret's
-hash, ``api_keys:ids`` the set of ids, ``usage:<account>:<period>`` the characters counted.
+hash, ``api_keys:order`` the ids in creation order (``service.store.order``; releases before
+2026-12-04 kept them in the set ``api_keys:ids``), ``usage:<account>:<period>`` the
+characters counted.
 Check-and-charge is one Lua script, so it is atomic on the server: concurrent replicas cannot
 both take the last characters of a quota. Persistence is the Redis server's (AOF or RDB).
 """
@@ -26,6 +28,7 @@ from service.store.keys import (
     now_utc,
     validate_key_fields,
 )
+from service.store.order import CreationOrder
 
 _CHARGE = """
 local used = tonumber(redis.call('GET', KEYS[1]) or '0')
@@ -50,6 +53,7 @@ class RedisKeyStore:
     def __init__(self, url: str) -> None:
         self.url = url
         self._redis: redis.Redis = redis.Redis.from_url(url, decode_responses=True)
+        self._order = CreationOrder(self._redis, "api_keys:order", legacy_set="api_keys:ids")
         self._redis.ping()  # an unreachable store fails at start-up, not at the first request
         self._charge = self._redis.register_script(_CHARGE)
         self._refund = self._redis.register_script(_REFUND)
@@ -79,7 +83,7 @@ class RedisKeyStore:
         pipe = self._redis.pipeline(transaction=True)
         pipe.hset(f"api_keys:key:{key.id}", mapping=record)
         pipe.set(f"api_keys:sha256:{hash_secret(secret)}", key.id)
-        pipe.sadd("api_keys:ids", key.id)
+        self._order.add(pipe, key.id)
         pipe.execute()
         return key, secret
 
@@ -95,9 +99,12 @@ class RedisKeyStore:
 
     def list_keys(self) -> list[ApiKey]:
         """Every key, oldest first."""
-        ids = cast("set[str]", self._redis.smembers("api_keys:ids"))
-        keys = [k for k in (self.get(i) for i in ids) if k is not None]
-        return sorted(keys, key=lambda k: (k.created, k.id))
+        ids = self._order.ids(oldest_first=self._by_creation_time)
+        return [k for k in (self.get(i) for i in ids) if k is not None]
+
+    def _by_creation_time(self, ids: list[str]) -> list[str]:
+        keys = sorted((k for k in (self.get(i) for i in ids) if k), key=lambda k: (k.created, k.id))
+        return [k.id for k in keys]
 
     def revoke(self, key_id: str) -> ApiKey | None:
         """Mark a key revoked (idempotent: the first revocation time stays); None if unknown."""

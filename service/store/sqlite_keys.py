@@ -128,9 +128,7 @@ class SqliteKeyStore:
 
     def list_keys(self) -> list[ApiKey]:
         """Every key, oldest first."""
-        return [
-            _key(r) for r in self._query(f"SELECT {_COLUMNS} FROM api_keys ORDER BY created, id")
-        ]
+        return [_key(r) for r in self._query(f"SELECT {_COLUMNS} FROM api_keys ORDER BY rowid")]
 
     def revoke(self, key_id: str) -> ApiKey | None:
         """Mark a key revoked (idempotent: the first revocation time stays); None if unknown."""

@@ -98,6 +98,40 @@ def _exercise(store: GlossaryStore, reopened: GlossaryStore) -> None:
     assert store.list() == [second]
 
 
+def _listed_in_creation_order(store: GlossaryStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Creation times are to the millisecond, so two can tie, and a tie-break by the random id
+    # once listed them in random order (a CI run failed on it). Here they all tie.
+    monkeypatch.setattr("service.store.glossaries._now", lambda: "2026-12-04T05:00:00.000Z")
+    made = [
+        store.create(name=str(i), source_lang="en", target_lang="kk", entries={}) for i in range(25)
+    ]
+    assert [g.glossary_id for g in store.list()] == [g.glossary_id for g in made]
+
+
+def test_sqlite_lists_in_creation_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _listed_in_creation_order(SqliteGlossaries(tmp_path / "service.db"), monkeypatch)
+
+
+def test_redis_lists_in_creation_order(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    _listed_in_creation_order(RedisGlossaries(redis_url), monkeypatch)
+
+
+def test_redis_adopts_the_id_set_of_an_older_release(redis_url: str) -> None:
+    store = RedisGlossaries(redis_url)
+    made = [
+        store.create(name=str(i), source_lang="en", target_lang="ru", entries={}) for i in range(3)
+    ]
+    # What a release before 2026-12-04 wrote: the ids in a plain set, no order.
+    store.client.delete("glossaries:order", "glossaries:order:counter")
+    store.client.sadd("glossaries", *(g.glossary_id for g in made))
+    later = store.create(name="later", source_lang="en", target_lang="ru", entries={})
+    oldest = sorted(made, key=lambda g: (g.creation_time, g.glossary_id))
+    assert store.list() == [*oldest, later]
+    assert not store.client.exists("glossaries")
+    store.delete(made[0].glossary_id)
+    assert made[0] not in store.list()
+
+
 def test_sqlite_store_survives_a_restart(tmp_path: Path) -> None:
     path = tmp_path / "nested" / "service.db"
     _exercise(SqliteGlossaries(path), SqliteGlossaries(path))
