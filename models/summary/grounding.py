@@ -79,7 +79,7 @@ class Grounder:
             ):
                 evidence.append(sentences[j].span)
         source = " ".join(e.text for e in evidence)
-        changed = rewrite_changes(fold(claim).text, fold(source).text, article.lang)
+        changed = rewrite_changes(claim, source, article.lang)
         if changed is not None:
             return Rejected(changed)
         if self.roles is not None and self.roles.invented_agent(claim, source, article.lang):

@@ -14,6 +14,10 @@ spaCy's parse (English, the pipeline the English cue already loaded):
   comprehensive Kazakhstani-Chinese strategic." stops before the noun "strategic" modifies,
   "... in the idea" before the "of ..." that "idea" needs. A full stop the model adds does
   not finish the phrase.
+
+Every text is read with its soft hyphens and zero-width characters folded away
+(``models/text/invisible.py``): press copy set for print has them inside words, where they
+would split a word for the parser and hide a claim's words in its source.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from typing import Any
 from models.languages import LangCode
 from models.summary.cues.english import is_party
 from models.summary.cues.english_words import NOMINAL
+from models.text.invisible import fold
 
 Parse = Callable[[Sequence[str]], list[Any]]
 """spaCy's ``nlp.pipe`` over texts, as a list of ``Doc``."""
@@ -95,6 +100,7 @@ class RoleCheck:
         """The parsed span of ``name`` in ``sentence`` (English only), else ``None``."""
         if lang != "en":
             return None
+        name, sentence = _plain(name), _plain(sentence)
         start = sentence.casefold().find(name.casefold())
         if start < 0:
             return None
@@ -106,6 +112,7 @@ class RoleCheck:
         phrase goes on (see the module docstring). Outside English: ``False``."""
         if lang != "en":
             return False
+        claim, source = _plain(claim), _plain(source)
         words = _CLAIM_WORDS.findall(claim.lower())[-_TAIL_WORDS:]
         if not words:
             return False
@@ -129,7 +136,7 @@ class RoleCheck:
         ``source`` uses only in the passive without an agent."""
         if lang != "en":
             return False
-        claim_doc, source_doc = self._docs([claim, source])
+        claim_doc, source_doc = self._docs([_plain(claim), _plain(source)])
         stated = _verbs_by_lemma(source_doc)
         for verb in claim_doc:
             if verb.pos_ != "VERB" or not any(c.dep_ in _SUBJECTS for c in verb.children):
@@ -138,6 +145,10 @@ class RoleCheck:
             if uses and all(_agentless_passive(v) for v in uses):
                 return True
         return False
+
+
+def _plain(text: str) -> str:
+    return fold(text).text
 
 
 def _cut_at(doc: Any, end: int) -> bool:

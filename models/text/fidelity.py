@@ -21,6 +21,9 @@ sentences it claims to restate and names the first change it finds:
   ending, Chinese 不/没/未/无/非/别 outside the common words where they do not negate, such
   as 不断 or 未来).
 
+Soft hyphens and zero-width characters (``models/text/invisible.py``) are folded away first:
+"Kazakh\u00adstan" is the name Kazakhstan, and "n\u00adot" still negates.
+
 The negation rule is strict on purpose: a rewrite that drops a negated clause is rejected
 with one that negates a positive statement, because a key point that reverses its source
 is the worst error a brief can make.
@@ -33,6 +36,7 @@ import unicodedata
 
 from models.languages import LangCode
 from models.text.facts import numbers_supported
+from models.text.invisible import fold
 from models.text.lexicon import KK_VERB_NEGATION, LO, UP
 
 _WORD = re.compile(rf"[{UP}{LO}][{UP}{LO}'’-]*")
@@ -62,6 +66,7 @@ _LATIN_NAME = re.compile(r"[A-Z][A-Za-z'-]+")
 
 def negated(text: str, lang: LangCode) -> bool:
     """Whether ``text`` contains a negation marker of ``lang``."""
+    text = fold(text).text
     if lang == "zh":
         # 除非 ("unless") and 莫斯科 ("Moscow") contain no negation.
         text = text.replace("除非", "").replace("莫斯科", "")
@@ -146,6 +151,7 @@ def scripts(text: str) -> set[str]:
 def rewrite_changes(claim: str, source: str, lang: LangCode) -> str | None:
     """What the rewrite ``claim`` changes in ``source`` (``"script"``, ``"truncated"``,
     ``"numbers"``, ``"names"`` or ``"negation"``), or ``None`` when it keeps them all."""
+    claim, source = fold(claim).text, fold(source).text
     if not scripts(claim) <= scripts(source):
         return "script"
     if truncated(claim, source):

@@ -15,6 +15,7 @@ from models.summary.llm_engine import (
     PARTY_MAX_CHARS,
     POINT_MAX_CHARS,
     LLMEngine,
+    _Lead,
 )
 from models.summary.roles import RoleCheck
 from service.settings import Settings
@@ -265,3 +266,42 @@ def test_the_key_point_budget_fits_the_longest_answer_in_the_sentences_script(
     long = kazakh + " " + kazakh
     assert len(long) > POINT_MAX_CHARS
     assert engine._point_budget(long + " " + kazakh) == engine._point_budget(long)
+
+
+def test_invisible_characters_do_not_hide_a_misread_role(roles: RoleCheck) -> None:
+    # Press copy set for print: soft hyphens and zero-width spaces inside the source's words.
+    sentence = "The budget was approved, the city council's press ser\u00advice reports."
+    assert not roles.party_phrase("city council's press service reports", sentence, "en")
+    assert not roles.party_phrase("city council's press ser\u00advice reports", sentence, "en")
+    met = MET.replace("energy", "ener\u00adgy").replace("Nordic", "Nor\u200bdic")
+    claim = "Anna Berg met the envoy, wishing him success in advancing the Nordic energy."
+    assert roles.cut_short(claim, met, "en")
+    assert not roles.cut_short("Anna Berg met the envoy.", met, "en")
+    assert roles.invented_agent(
+        "The press service stressed the need for talks.",
+        "The need for talks was stres\u00adsed, the press service reports.",
+        "en",
+    )
+
+
+@pytest.mark.parametrize(
+    ("shown", "headline"),
+    [
+        ("Officials of Kazakh\u00adstan asked the ministry to cut fares by 12%.",
+         "Officials of Kazakhstan ask the ministry to cut fares"),
+        ("The union did n\u200bot ask the ministry to cut fares by 12%.",
+         "Union did not ask ministry to cut fares"),
+    ],
+)  # fmt: skip
+def test_the_headline_check_reads_through_invisible_characters(
+    engines: Engines, shown: str, headline: str
+) -> None:
+    engine = engines.summarizer.llm_engine
+    assert isinstance(engine, LLMEngine)
+    article = engines.summarizer.analyse(shown, lang="en")
+    lead = _Lead("Extractive headline", "Extractive summary.", shown)
+    made = engine._headline(article, {"headline": headline}, lead)
+    assert (made.headline, made.warnings) == (headline, ())
+    # a headline that does change the name is still refused
+    other = engine._headline(article, {"headline": headline + " in Kyrgyzstan"}, lead)
+    assert other.headline == "Extractive headline" and "names" in other.warnings[0]

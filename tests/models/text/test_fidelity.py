@@ -92,3 +92,24 @@ def test_a_latin_name_is_the_whole_word(claim: str, ok: bool) -> None:
         "free the prisoners."
     )
     assert (rewrite_changes(claim, source, "en") != "names") is ok
+
+
+@pytest.mark.parametrize(
+    ("lang", "rewrite", "source", "change"),
+    [
+        # a soft hyphen set for print splits the source's name into two words
+        ("en", "Officials of Kazakhstan asked the ministry to cut fares by 12%.",
+         "Officials of Kazakh\u00adstan asked the ministry to cut fares by 12%.", None),
+        # a zero-width space inside the rewrite's "not" still negates it
+        ("en", "The union did n\u200bot ask the ministry to cut fares by 12%.",
+         "The union asked the ministry to cut fares by 12%.", "negation"),
+        ("ru", "Профсоюз попросил Министерство транспорта снизить тарифы на 12%.",
+         "Профсоюз попросил Мини\u00adстерство транс\u00adпорта снизить тарифы на 12%.", None),
+        ("kk", "Кәсіподақ министрліктен тарифтерді 12%-ға төмендетуді сұра\u00adмады.",
+         SOURCES["kk"], "negation"),
+    ],
+)  # fmt: skip
+def test_invisible_characters_do_not_change_a_rewrite(
+    lang: LangCode, rewrite: str, source: str, change: str | None
+) -> None:
+    assert rewrite_changes(rewrite, source, lang) == change
