@@ -4,7 +4,8 @@ For a fixed sample of long sentences of the labelled dev set (a third of them re
 each sentence goes through the engine's real key-point prompt, budget and checks
 (``LLMEngine.restate``) as a one-sentence article, typed as its label says (request or
 statement). Each outcome is one of: the LLM's answer did not complete; its wording was
-dropped by a check (and why); it was kept as a near copy of the sentence (word-sequence
+dropped by a check (and which one: ``Restated.dropped``, the grounding check's reason such
+as ``names`` or ``limit``); it was kept as a near copy of the sentence (word-sequence
 similarity >= ``COPY_SIMILARITY``); or kept as a rewrite (with its length against the
 sentence's). A dropped or incomplete answer leaves the sentence itself as the point.
 
@@ -27,7 +28,7 @@ from evaluation.context import Run, bind
 from evaluation.devset import Labelled, load_labelled
 from evaluation.report import table
 from models.languages import LangCode
-from models.summary.llm_engine import LLMEngine
+from models.summary.llm_engine import LLMEngine, Restated
 from models.text.fidelity import TOKEN
 
 LANGS: tuple[LangCode, ...] = ("en", "ru", "kk", "zh")
@@ -51,14 +52,13 @@ def sample(items: list[Labelled], lang: LangCode, n: int, split: str) -> list[La
     return requests + [i for i in pool if not i.request][: n - len(requests)]
 
 
-def outcome(text: str, source: str, warnings: list[str], completed: bool) -> tuple[str, float]:
+def outcome(restated: Restated, source: str) -> tuple[str, float]:
     """The outcome of one point (see the module docstring) and its length ratio."""
-    if not completed:
+    if not restated.completed:
         return "incomplete", 1.0
-    dropped = next((w for w in warnings if "wording was dropped" in w), None)
-    if dropped:
-        why = dropped.split("(", 1)[1].rsplit(")", 1)[0]
-        return f"dropped: {why}", 1.0
+    if restated.dropped:
+        return f"dropped: {restated.dropped}", 1.0
+    text = restated.point.text
     words, source_words = TOKEN.findall(text.lower()), TOKEN.findall(source.lower())
     ratio = len(words) / max(len(source_words), 1)
     similar = difflib.SequenceMatcher(None, words, source_words).ratio()
@@ -86,8 +86,8 @@ def run_points(run: Run, allowance: float | None) -> None:
         )
         counts: Counter[str] = Counter()
         ratios = []
-        for article, (point, warnings, completed) in zip(articles, answers, strict=True):
-            kind, ratio = outcome(point.text, article.sentences[0].span.text, warnings, completed)
+        for article, restated in zip(articles, answers, strict=True):
+            kind, ratio = outcome(restated, article.sentences[0].span.text)
             counts[kind] += 1
             if kind == "kept: rewrite":
                 ratios.append(ratio)

@@ -80,6 +80,19 @@ class _Lead:
 
 
 @dataclass(frozen=True)
+class Restated:
+    """One key point as the engine wrote it, and what became of the LLM's wording."""
+
+    point: KeyPoint
+    warnings: list[str]
+    # Whether the LLM's answer completed (else the source sentence is the point).
+    completed: bool
+    # Why the wording was dropped for the source sentence: the check's reason (a key of
+    # ``_REJECTED``: "names", "limit", ...); ``None`` where it was kept or did not complete.
+    dropped: str | None = None
+
+
+@dataclass(frozen=True)
 class _Headline:
     headline: str
     summary: str
@@ -290,24 +303,20 @@ class LLMEngine:
         warnings: list[str] = []
         for n, (i, answer) in enumerate(zip(picked, answers, strict=True), start=1):
             confidence = round(float(probs[i].max()), 3)
-            point, notes = self._key_point(article, i, n, (types[i], confidence), answer)
-            points.append(point)
-            warnings += notes
+            restated = self._key_point(article, i, n, (types[i], confidence), answer)
+            points.append(restated.point)
+            warnings += restated.warnings
         return tuple(points), warnings
 
-    def restate(
-        self, items: Sequence[tuple[Article, int, PointType]]
-    ) -> list[tuple[KeyPoint, list[str], bool]]:
+    def restate(self, items: Sequence[tuple[Article, int, PointType]]) -> list[Restated]:
         """Each ``(article, sentence index, type)``'s key point as ``summarize`` writes it,
-        in one batch: the point, its warnings, and whether the LLM's answer completed. For
-        the evaluation of the wording (``evaluation/stages/points.py``)."""
+        in one batch. For the evaluation of the wording (``evaluation/stages/points.py``)."""
         requests = [self._keypoint_requests(article, [i])[0] for article, i, _ in items]
         answers = [parse_json(out) for out in self.llm.run(requests)]
-        out = []
-        for (article, i, kind), answer in zip(items, answers, strict=True):
-            point, warnings = self._key_point(article, i, 1, (kind, 1.0), answer)
-            out.append((point, warnings, answer is not None))
-        return out
+        return [
+            self._key_point(article, i, 1, (kind, 1.0), answer)
+            for (article, i, kind), answer in zip(items, answers, strict=True)
+        ]
 
     def _key_point(
         self,
@@ -316,9 +325,9 @@ class LLMEngine:
         n: int,
         typed: tuple[PointType, float],
         answer: dict[str, Any] | None,
-    ) -> tuple[KeyPoint, list[str]]:
+    ) -> Restated:
         """Key point ``n`` (sentence ``i``, its type and confidence) from the LLM's answer,
-        which is ``None`` when it did not complete; the warnings it raised."""
+        which is ``None`` when it did not complete."""
         sentence = article.sentences[i]
         kind, confidence = typed
         cue = _cue_parties(article, i, kind)
@@ -331,9 +340,11 @@ class LLMEngine:
             confidence,
         )
         if answer is None:
-            return fallback, [
-                f"key point {n}: the LLM answer did not complete; source sentence used"
-            ]
+            return Restated(
+                fallback,
+                [f"key point {n}: the LLM answer did not complete; source sentence used"],
+                completed=False,
+            )
         warnings: list[str] = []
         # The parse's parties beat the LLM's on English requests (module docstring): its
         # actor where it found one, and its target, or none, always. A figure states an
@@ -367,15 +378,18 @@ class LLMEngine:
             else self.grounder.ground(point, article, anchor=i)
         )
         text, evidence = sentence.span.text, fallback.evidence
+        dropped = None
         if isinstance(grounded, Rejected):
-            why = _REJECTED.get(grounded.reason, grounded.reason)
+            dropped = grounded.reason
+            why = _REJECTED.get(dropped, dropped)
             warnings.append(
                 f"key point {n}: the LLM's wording was dropped ({why}); source sentence used"
             )
         else:
             text, evidence = grounded.text, grounded.evidence
         target_name = target.name if target else None
-        return KeyPoint(text, kind, actor.name, target_name, evidence, confidence), warnings
+        key_point = KeyPoint(text, kind, actor.name, target_name, evidence, confidence)
+        return Restated(key_point, warnings, completed=True, dropped=dropped)
 
     def _party(
         self, value: object, article: Article, i: int, label: str, *, needs_party: bool

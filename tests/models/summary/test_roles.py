@@ -123,12 +123,14 @@ def test_the_llm_engine_drops_misread_roles(engines: Engines) -> None:
         "point": "The city council's press service stressed the need for a dialogue on a range "
         "of issues.",
     }
-    point, warnings = engine._key_point(article, 0, 1, ("statement", 0.9), answer)
+    done = engine._key_point(article, 0, 1, ("statement", 0.9), answer)
+    point, warnings = done.point, done.warnings
     assert (point.actor, point.target) == (None, None)
     assert point.text == article.sentences[0].span.text
     assert any("not a noun phrase" in w and "actor" in w for w in warnings), warnings
     assert any("not a noun phrase" in w and "target" in w for w in warnings), warnings
     assert any("names an agent its source sentence does not" in w for w in warnings), warnings
+    assert done.completed and done.dropped == "agent"
 
     # The same answer with the parties and the wording the source supports is kept.
     kept = {
@@ -137,8 +139,10 @@ def test_the_llm_engine_drops_misread_roles(engines: Engines) -> None:
         "point": "The need for a dialogue on a "
         "range of issues was stressed, the city council's press service reports.",
     }
-    point, warnings = engine._key_point(article, 0, 1, ("statement", 0.9), kept)
+    done = engine._key_point(article, 0, 1, ("statement", 0.9), kept)
+    point, warnings = done.point, done.warnings
     assert point.actor == "City council" and not warnings, warnings
+    assert done.completed and done.dropped is None
 
 
 @pytest.mark.parametrize(
@@ -179,26 +183,32 @@ def test_english_request_and_agreement_parties_come_from_the_parse(engines: Engi
     # the request's target from the LLM is a thing: the parse's "Norway" replaces it
     answer = {"actor": "Finland", "target": "the border crossing", "point": "Finland urged "
               "Norway to reopen the border crossing at once."}  # fmt: skip
-    point, _ = engine._key_point(article, 0, 1, ("request", 0.9), answer)
+    done = engine._key_point(article, 0, 1, ("request", 0.9), answer)
+    point = done.point
     assert (point.actor, point.target) == ("Finland", "Norway")
     # the same parties when the LLM's answer did not complete
-    point, _ = engine._key_point(article, 0, 1, ("request", 0.9), None)
+    done = engine._key_point(article, 0, 1, ("request", 0.9), None)
+    point = done.point
+    assert not done.completed and done.dropped is None
     assert (point.actor, point.target) == ("Finland", "Norway")
     # the agreement names no party: the parse's empty target stands, and an LLM actor
     # that is a topic is dropped with a warning
     answer = {"actor": topic, "target": topic, "point": AGREED.split(". ")[1]}
-    point, warnings = engine._key_point(article, 1, 2, ("agreement", 0.9), answer)
+    done = engine._key_point(article, 1, 2, ("agreement", 0.9), answer)
+    point, warnings = done.point, done.warnings
     assert (point.actor, point.target) == (None, None)
     assert any("actor" in w and "names no party; dropped" in w for w in warnings), warnings
     # as a statement's, the actor is the LLM's and not judged as a party, but a target,
     # "towards whom", must be one on every type
-    point, warnings = engine._key_point(article, 1, 2, ("statement", 0.9), answer)
+    done = engine._key_point(article, 1, 2, ("statement", 0.9), answer)
+    point, warnings = done.point, done.warnings
     assert point.actor == topic[0].upper() + topic[1:]
     assert point.target is None
     assert any("target" in w and "names no party; dropped" in w for w in warnings), warnings
     # a statement's target that is a party stays
     towards = {"actor": "Finland", "target": "Norway", "point": AGREED.split(". ")[0] + "."}
-    point, warnings = engine._key_point(article, 0, 1, ("statement", 0.9), towards)
+    done = engine._key_point(article, 0, 1, ("statement", 0.9), towards)
+    point, warnings = done.point, done.warnings
     assert (point.actor, point.target) == ("Finland", "Norway"), warnings
 
 
@@ -238,11 +248,13 @@ def test_a_point_at_the_schemas_length_limit_is_dropped(engines: Engines) -> Non
     assert isinstance(engine, LLMEngine)
     article = summarizer.analyse(MET, lang="en")
     long = (MET + " " + MET)[:240]
-    point, warnings = engine._key_point(
+    done = engine._key_point(
         article, 0, 1, ("statement", 0.9), {"actor": "", "target": "", "point": long}
     )
+    point, warnings = done.point, done.warnings
     assert point.text == article.sentences[0].span.text
     assert any("length limit" in w for w in warnings), warnings
+    assert done.dropped == "limit"
 
 
 def test_the_key_point_budget_fits_the_longest_answer_in_the_sentences_script(
